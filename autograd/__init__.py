@@ -1,0 +1,15 @@
+"""Reverse-mode automatic differentiation on scalars, built from first principles.
+
+>>> from autograd import Value
+>>> x = Value(3.0)
+>>> y = x * x + 2 * x
+>>> y.backward()
+>>> y.data, x.grad
+(15.0, 8.0)
+"""
+
+from autograd.engine import Value, topological_order
+from autograd.nn import MLP, Layer, Module, Neuron
+
+__all__ = ["MLP", "Layer", "Module", "Neuron", "Value", "topological_order"]
+__version__ = "0.1.0"

@@ -1,0 +1,329 @@
+"""The autograd engine: :class:`Value`, a scalar that remembers how it was computed.
+
+Every arithmetic operation on a :class:`Value` returns a new :class:`Value` that keeps
+its inputs (``_prev``), the name of the operation (``_op``) and a small function
+(``_backward``) that applies the chain rule for that one operation. Together they form a
+directed acyclic graph: the tape that :meth:`Value.backward` walks in reverse.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from numbers import Real
+
+
+def _leaf_backward(out_grad: float) -> None:
+    """A leaf has no inputs, so there is nothing to pass its gradient on to."""
+
+
+class Value:
+    """A scalar node of the computational graph: ``data``, ``grad`` and how it was made.
+
+    >>> a = Value(2.0, label="a")
+    >>> a
+    Value(data=2.0, grad=0.0)
+    >>> a.label
+    'a'
+    """
+
+    # Slots instead of a per-instance __dict__: a training step creates tens of thousands
+    # of nodes, and slots make each one smaller and faster to build.
+    __slots__ = ("data", "grad", "label", "_prev", "_op", "_backward")
+
+    def __init__(
+        self,
+        data: float,
+        _prev: tuple[Value, ...] = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        # Nearly every Value is built by an operation from a float it just computed, so
+        # only anything else takes the slower road through the type check.
+        self.data = data if type(data) is float else _as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._prev = _prev
+        self._op = _op
+        self._backward: Callable[[float], None] = _leaf_backward
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data!r}, grad={self.grad!r})"
+
+    def __add__(self, other: Value | float) -> Value:
+        """Sum ``self + other``; d/dself = 1, d/dother = 1.
+
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> (a + b).backward()
+        >>> a.grad, b.grad
+        (1.0, 1.0)
+        """
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += 1.0 * out_grad
+            other.grad += 1.0 * out_grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other: Value | float) -> Value:
+        """Product ``self * other``; d/dself = other, d/dother = self.
+
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> (a * b).backward()
+        >>> a.grad, b.grad
+        (-3.0, 2.0)
+        """
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += other.data * out_grad
+            other.grad += self.data * out_grad
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, other: int | float) -> Value:
+        """Power ``self ** other`` for a constant exponent n; d/dself = n * self ** (n - 1).
+
+        >>> a = Value(3.0)
+        >>> (a ** 2).backward()
+        >>> a.grad
+        6.0
+        """
+        if not isinstance(other, int | float) or isinstance(other, bool):
+            raise TypeError(
+                f"the exponent must be an int or float constant, got {type(other).__name__}"
+                " (for a Value exponent write (b * a.log()).exp())"
+            )
+        if self.data < 0 and not float(other).is_integer():
+            raise ValueError(f"{self.data!r} ** {other!r} is not a real number")
+        out = Value(self.data**other, (self,), f"**{other}")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += other * self.data ** (other - 1) * out_grad
+
+        out._backward = _backward
+        return out
+
+    def __neg__(self) -> Value:
+        """Negation ``-self``, built as ``self * -1``.
+
+        >>> -Value(2.0)
+        Value(data=-2.0, grad=0.0)
+        """
+        return self * -1
+
+    def __sub__(self, other: Value | float) -> Value:
+        """Difference ``self - other``, built as ``self + (-other)``.
+
+        >>> Value(5.0) - 3
+        Value(data=2.0, grad=0.0)
+        """
+        return self + (-other)
+
+    def __truediv__(self, other: Value | float) -> Value:
+        """Quotient ``self / other``, built as ``self * other ** -1``.
+
+        >>> Value(3.0) / 4
+        Value(data=0.75, grad=0.0)
+        """
+        return self * other**-1
+
+    def __radd__(self, other: float) -> Value:
+        """Reflected sum, for ``other + self`` when ``other`` is a plain number.
+
+        >>> 1 + Value(2.0)
+        Value(data=3.0, grad=0.0)
+        """
+        return self + other  # other + self; addition commutes
+
+    def __rsub__(self, other: float) -> Value:
+        """Reflected difference, for ``other - self`` when ``other`` is a plain number.
+
+        >>> 1 - Value(2.0)
+        Value(data=-1.0, grad=0.0)
+        """
+        return (-self) + other  # other - self
+
+    def __rmul__(self, other: float) -> Value:
+        """Reflected product, for ``other * self`` when ``other`` is a plain number.
+
+        >>> 2 * Value(3.0)
+        Value(data=6.0, grad=0.0)
+        """
+        return self * other  # other * self; multiplication commutes
+
+    def __rtruediv__(self, other: float) -> Value:
+        """Reflected quotient, for ``other / self`` when ``other`` is a plain number.
+
+        >>> 1 / Value(4.0)
+        Value(data=0.25, grad=0.0)
+        """
+        return self**-1 * other  # other / self
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent t = tanh(self); d/dself = 1 - t ** 2.
+
+        >>> a = Value(0.0)
+        >>> a.tanh().backward()
+        >>> a.grad
+        1.0
+        """
+        # math.tanh saturates cleanly at +-1; (e**2x - 1) / (e**2x + 1) overflows for large x.
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += (1.0 - t * t) * out_grad
+
+        out._backward = _backward
+        return out
+
+    def relu(self) -> Value:
+        """Rectified linear unit max(0, self); d/dself = 1 if self > 0 else 0.
+
+        >>> a = Value(-2.0)
+        >>> a.relu().backward()
+        >>> a.grad
+        0.0
+        """
+        out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
+
+        def _backward(out_grad: float) -> None:
+            # At exactly 0 the derivative is undefined; like PyTorch, we use 0.
+            self.grad += (1.0 if self.data > 0 else 0.0) * out_grad
+
+        out._backward = _backward
+        return out
+
+    def exp(self) -> Value:
+        """Exponential e = exp(self); d/dself = e.
+
+        >>> a = Value(0.0)
+        >>> a.exp().backward()
+        >>> a.grad
+        1.0
+        """
+        e = math.exp(self.data)
+        out = Value(e, (self,), "exp")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += e * out_grad
+
+        out._backward = _backward
+        return out
+
+    def log(self) -> Value:
+        """Natural logarithm log(self) for self > 0; d/dself = 1 / self.
+
+        >>> a = Value(2.0)
+        >>> a.log().backward()
+        >>> a.grad
+        0.5
+        """
+        if self.data <= 0:
+            raise ValueError(f"log is only defined for positive numbers, got {self.data!r}")
+        out = Value(math.log(self.data), (self,), "log")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += (1.0 / self.data) * out_grad
+
+        out._backward = _backward
+        return out
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid s = 1 / (1 + exp(-self)); d/dself = s * (1 - s).
+
+        >>> a = Value(0.0)
+        >>> a.sigmoid().backward()
+        >>> a.grad
+        0.25
+        """
+        s = _sigmoid(self.data)
+        out = Value(s, (self,), "sigmoid")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += s * (1.0 - s) * out_grad
+
+        out._backward = _backward
+        return out
+
+    def backward(self) -> None:
+        """Fill in ``grad`` of every node this value depends on: d(self)/d(node).
+
+        Nodes are visited in reverse topological order, so each node has received the
+        gradient from all of its uses before it passes its own gradient on.
+
+        Calling ``backward()`` again without zeroing adds one more copy of each gradient
+        to the leaves, as PyTorch does with ``retain_graph=True``: a leaf's ``grad`` is an
+        accumulator that only :meth:`autograd.nn.Module.zero_grad` (or ``x.grad = 0.0``)
+        resets. Intermediate nodes are recomputed from scratch on every call, so their
+        ``grad`` always holds the gradient of the latest call.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward()
+        >>> x.grad, y.grad
+        (6.0, 1.0)
+        >>> y.backward()
+        >>> x.grad, y.grad
+        (12.0, 1.0)
+        """
+        order = topological_order(self)
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+        self.grad += 1.0  # d(self)/d(self)
+        for node in reversed(order):
+            node._backward(node.grad)
+
+
+def _as_float(data: object) -> float:
+    # bool is a subclass of int, but Value(True) is almost always a mistake.
+    if not isinstance(data, Real) or isinstance(data, bool):
+        raise TypeError(
+            f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
+        )
+    return float(data)
+
+
+def _sigmoid(x: float) -> float:
+    # Two forms so that exp never overflows: exp(-x) for x >= 0, exp(x) for x < 0.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each listed after all of its inputs; ``root`` last.
+
+    The walk keeps its own stack instead of recursing, so a graph a million nodes deep
+    needs no change to Python's recursion limit.
+
+    >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    >>> c = a * b
+    >>> c.label = "c"
+    >>> [node.label for node in topological_order(c + a)]
+    ['a', 'b', 'c', '']
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    # Each entry is (node, inputs_done). A node is pushed once to expand its inputs and
+    # once more, underneath them, to be emitted after all of them have been emitted.
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for child in reversed(node._prev):
+                if child not in visited:
+                    stack.append((child, False))
+    return order
