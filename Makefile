@@ -1,0 +1,67 @@
+# Everything runs from a local virtual environment, .venv, that the first command creates.
+# A fresh machine needs only Python >= 3.11 and make:
+#
+#   make html     build the book into _build/html (strict: any warning fails)
+#   make check    every check: ruff, pytest, the strict book build, the book's doctests
+#
+# Other Sphinx builders work through the catch-all at the bottom (`make linkcheck`, ...).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Re-install only when what it installs from changed.
+STAMP := $(VENV)/.installed
+
+# conf.py sits at the repository root, the chapters in docs/: every builder needs `-c .`.
+SPHINXOPTS ?= -W -n --keep-going
+SPHINXBUILD ?= $(BIN)/sphinx-build
+SOURCEDIR = docs
+BUILDDIR = _build
+CONFDIR = .
+
+help: $(STAMP)
+	@echo "Project targets: html, doctest, test, lint, check, clean, venv"
+	@echo "Sphinx targets (make <target>):"
+	@$(SPHINXBUILD) -M help "$(SOURCEDIR)" "$(BUILDDIR)" -c "$(CONFDIR)" $(SPHINXOPTS) $(O)
+
+venv: $(STAMP)
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+		echo "error: '$(PYTHON)' not found; install Python >= 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; \
+		exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); this project needs Python >= 3.11." >&2; \
+		echo "       Run 'make PYTHON=/path/to/python3.11 ...' (and 'rm -rf $(VENV)' if one was made with the old one)." >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -c constraints.txt -e '.[torch,test,docs,lint]'
+	@touch $@
+
+# Explicit empty rules: the stamp's inputs are plain files, not Sphinx targets.
+pyproject.toml constraints.txt: ;
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# html first, then doctest: the doctest builder reuses the doctrees that html wrote.
+check: $(STAMP)
+	$(MAKE) lint
+	$(MAKE) test
+	$(MAKE) html
+	$(MAKE) doctest
+
+clean:
+	rm -rf "$(BUILDDIR)" docs/_generated
+
+.PHONY: help venv test lint check clean Makefile
+
+# Catch-all: route any other target to Sphinx's "make mode" (html, doctest, linkcheck, ...).
+%: Makefile $(STAMP)
+	@$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" -c "$(CONFDIR)" $(SPHINXOPTS) $(O)
