@@ -31,9 +31,7 @@ def squared_error(predictions: Sequence[Value], targets: Sequence[float]) -> Val
     return sum(((p - y) ** 2 for p, y in zip(predictions, targets, strict=True)), Value(0.0))
 
 
-def train(
-    net: MLP, steps: int, learning_rate: float, log_every: int = 0
-) -> list[float]:
+def train(net: MLP, steps: int, learning_rate: float, log_every: int = 0) -> list[float]:
     """Run ``steps`` steps of gradient descent on ``net``; return the loss of each step."""
     losses = []
     for step in range(steps):

@@ -1,0 +1,205 @@
+"""Check the engine's gradients against PyTorch and against finite differences.
+
+Run it with ``python -m autograd.verify_gradients``. Each check builds one expression
+twice, once from :class:`~autograd.engine.Value` objects and once from PyTorch float64
+tensors, runs both backward passes and compares the forward value and the gradient of
+every leaf. A second, torch-free reference nudges each leaf up and down by a small step h
+and measures how the output moves (central finite differences).
+
+The exit status is 0 when every gradient matches, 1 otherwise. Without PyTorch installed
+the torch comparison is skipped (and said so) and the finite differences still run.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from autograd.engine import Value
+from autograd.nn import MLP
+from autograd.train_toy import XS, YS, squared_error
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+TORCH_TOLERANCE = 1e-9  # both sides compute in float64: only rounding may differ
+FD_STEP = 1e-6
+FD_TOLERANCE = 1e-6  # central differences are accurate to about FD_STEP ** 2 plus rounding
+
+
+# The expressions below use only operators and the methods tanh, relu, exp, log and
+# sigmoid, which Value and torch.Tensor both have: the same function builds both graphs.
+
+
+def seed_example(a: Any, b: Any, e: Any) -> Any:
+    c = a * b
+    d = c + e
+    return d
+
+
+def neuron(x1: Any, x2: Any, w1: Any, w2: Any, b: Any) -> Any:
+    return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+def every_op(x: Any, y: Any, z: Any) -> Any:
+    u = x * y + z  # u is used four times below: its gradient collects from every use
+    v = u**2 - x / z
+    w = -v + 2.0 * u
+    s = 1.0 - y
+    r = 3.0 / z
+    q = 0.5 + w * 0.25
+    return (q.tanh() + s.relu() + (r * 0.1).exp() + z.log() + u.sigmoid()) * u
+
+
+def mlp_loss(*params: Any, sizes: Sequence[int] = (3, 4, 4, 1)) -> Any:
+    """The loss of a tanh MLP written out by hand, reading the weights from ``params``.
+
+    ``params`` come in the order of :meth:`autograd.nn.MLP.parameters`: layer by layer,
+    neuron by neuron, each neuron's weights and then its bias.
+    """
+    loss = 0.0
+    for x, y in zip(XS, YS, strict=True):
+        remaining = iter(params)
+        activations = list(x)
+        for nin, nout in pairwise(sizes):
+            outputs = []
+            for _ in range(nout):
+                weights = [next(remaining) for _ in range(nin)]
+                total = next(remaining)  # the bias
+                for w, a in zip(weights, activations, strict=True):
+                    total = total + w * a
+                outputs.append(total.tanh())
+            activations = outputs
+        loss = loss + (activations[0] - y) ** 2
+    return loss
+
+
+@dataclass
+class Check:
+    """One expression: its leaves, how to build it from Values, and the reference."""
+
+    name: str
+    leaves: list[Value]
+    build: Callable[[], Value]  # rebuilds the expression from the current leaf data
+    reference: Callable[..., Any]  # the same expression, applied to torch tensors
+
+
+def make_checks() -> list[Check]:
+    checks = []
+    for name, function, inputs in [
+        ("d = a*b + e (the chain-rule example)", seed_example, [2.0, -3.0, 10.0]),
+        ("tanh neuron, 2 inputs", neuron, [2.0, 0.0, -3.0, 1.0, 6.7]),
+        ("every operation, shared nodes", every_op, [0.5, -1.5, 2.0]),
+    ]:
+        leaves = [Value(v) for v in inputs]
+        checks.append(Check(name, leaves, _bind(function, leaves), function))
+
+    # The MLP check builds the network with autograd.nn and compares it with mlp_loss
+    # written out by hand on tensors: it checks nn.py as well as the engine.
+    net = MLP(3, [4, 4, 1], rng=random.Random(0))
+    checks.append(
+        Check(
+            "loss of MLP(3, [4, 4, 1]), 4 points",
+            net.parameters(),
+            lambda: squared_error([net(x) for x in XS], YS),
+            mlp_loss,
+        )
+    )
+    return checks
+
+
+def _bind(function: Callable[..., Any], leaves: list[Value]) -> Callable[[], Value]:
+    return lambda: function(*leaves)
+
+
+def engine_gradients(check: Check) -> tuple[float, list[float]]:
+    """Forward value and leaf gradients from our engine."""
+    for leaf in check.leaves:
+        leaf.grad = 0.0
+    out = check.build()
+    out.backward()
+    return out.data, [leaf.grad for leaf in check.leaves]
+
+
+def torch_gradients(check: Check) -> tuple[float, list[float]]:
+    """Forward value and leaf gradients from PyTorch, in float64."""
+    tensors = [
+        torch.tensor(leaf.data, dtype=torch.float64, requires_grad=True) for leaf in check.leaves
+    ]
+    out = check.reference(*tensors)
+    out.backward()
+    return out.item(), [t.grad.item() for t in tensors]
+
+
+def finite_difference_gradients(check: Check, h: float = FD_STEP) -> list[float]:
+    """(f(x + h) - f(x - h)) / 2h for each leaf x, using forward passes only."""
+    gradients = []
+    for leaf in check.leaves:
+        original = leaf.data
+        leaf.data = original + h
+        above = check.build().data
+        leaf.data = original - h
+        below = check.build().data
+        leaf.data = original
+        gradients.append((above - below) / (2 * h))
+    return gradients
+
+
+def max_error(ours: Sequence[float], reference: Sequence[float]) -> float:
+    return max(abs(a - b) for a, b in zip(ours, reference, strict=True))
+
+
+def close(ours: Sequence[float], reference: Sequence[float], tolerance: float) -> bool:
+    return all(
+        math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+        for a, b in zip(ours, reference, strict=True)
+    )
+
+
+def main() -> int:
+    if torch is None:
+        print("PyTorch is not installed: comparing with finite differences only.")
+        print("(For the PyTorch comparison: pip install torch)\n")
+
+    header = f"{'expression':<38} {'leaves':>6} {'vs PyTorch':>11} {'vs finite diff':>15}"
+    print(header)
+    print("-" * len(header))
+    all_match_torch = all_match_fd = True
+    for check in make_checks():
+        value, grads = engine_gradients(check)
+        fd_grads = finite_difference_gradients(check)
+        fd_ok = close(grads, fd_grads, FD_TOLERANCE)
+        all_match_fd &= fd_ok
+        torch_column = "skipped"
+        if torch is not None:
+            torch_value, torch_grads = torch_gradients(check)
+            torch_ok = close([value, *grads], [torch_value, *torch_grads], TORCH_TOLERANCE)
+            all_match_torch &= torch_ok
+            torch_error = max_error([value, *grads], [torch_value, *torch_grads])
+            torch_column = f"{torch_error:.1e}" + ("" if torch_ok else " !")
+        fd_column = f"{max_error(grads, fd_grads):.1e}" + ("" if fd_ok else " !")
+        print(f"{check.name:<38} {len(check.leaves):>6} {torch_column:>11} {fd_column:>15}")
+
+    print("\nLargest absolute difference from our engine: against PyTorch (float64) over")
+    print("the forward value and every leaf gradient, against finite differences")
+    print(f"(h = {FD_STEP:g}) over every leaf gradient. Tolerances: {TORCH_TOLERANCE:g} and")
+    print(f"{FD_TOLERANCE:g}, relative or absolute; ! marks a mismatch.\n")
+    if torch is None:
+        verdict = "finite differences only, PyTorch not installed"
+        ok = all_match_fd
+    else:
+        ok = all_match_torch and all_match_fd
+        verdict = "every gradient matches PyTorch and finite differences"
+    print(f"{'PASS' if ok else 'FAIL'}: {verdict if ok else 'some gradients do not match'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
