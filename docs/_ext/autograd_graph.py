@@ -41,12 +41,29 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.ext.graphviz import figure_wrapper, graphviz
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata, OptionSpec
 
+logger = logging.getLogger(__name__)
+
+
+def build_error(directive: SphinxDirective, message: str) -> ExtensionError:
+    """Log ``message`` where it is easy to read, and return the error that stops the build.
+
+    Sphinx prints a raised error after a long report of versions and extensions; the log
+    line puts the reason (a traceback, the script's stderr) at the top of the output.
+    """
+    logger.error(message, location=(directive.env.docname, directive.lineno))
+    return ExtensionError(f"{directive.get_location()}: autograd-graph failed (reason above)")
+
 
 def rankdir_option(argument: str) -> str:
-    return directives.choice(argument, ("LR", "TB", "RL", "BT"))
+    # directives.choice lower-cases its argument; Graphviz wants these in upper case.
+    value = argument.strip().upper()
+    if value not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"{argument!r} is not one of LR, TB, RL, BT")
+    return value
 
 
 def align_option(argument: str) -> str:
@@ -72,16 +89,17 @@ class AutogradGraph(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        where = f"{self.get_location()}: autograd-graph"
+        where = "autograd-graph"
         code = "\n".join(self.content)
         if not code.strip():
-            raise ExtensionError(f"{where}: the directive needs Python code in its body")
+            raise build_error(self, f"{where}: the directive needs Python code in its body")
 
         try:
             from autograd import draw, engine
         except Exception:
-            raise ExtensionError(
-                f"{where}: cannot import autograd.engine / autograd.draw\n{traceback.format_exc()}"
+            raise build_error(
+                self,
+                f"{where}: cannot import autograd.engine / autograd.draw\n{traceback.format_exc()}",
             ) from None
         # The picture depends on how the engine computes and how draw lays it out.
         for module in (engine, draw):
@@ -104,7 +122,9 @@ class AutogradGraph(SphinxDirective):
             if not isinstance(dot, str) or not dot.strip():
                 raise TypeError(f"to_dot returned {type(dot).__name__}, not DOT text")
         except Exception:
-            raise ExtensionError(f"{where}: failed while {step}\n{traceback.format_exc()}") from None
+            raise build_error(
+                self, f"{where}: failed while {step}\n{traceback.format_exc()}"
+            ) from None
 
         node = graphviz()
         node["code"] = dot

@@ -46,8 +46,22 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata, OptionSpec
+
+logger = logging.getLogger(__name__)
+
+
+def build_error(directive: SphinxDirective, message: str) -> ExtensionError:
+    """Log ``message`` where it is easy to read, and return the error that stops the build.
+
+    Sphinx prints a raised error after a long report of versions and extensions; the log
+    line puts the reason (a traceback, the script's stderr) at the top of the output.
+    """
+    logger.error(message, location=(directive.env.docname, directive.lineno))
+    return ExtensionError(f"{directive.get_location()}: run-module failed (reason above)")
+
 
 GENERATED_DIR = "_generated"
 
@@ -61,7 +75,7 @@ def module_source_files(module: str) -> list[Path]:
     """The module's own source file, then the other files of its top-level package."""
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
-        raise ExtensionError(f"run-module: cannot find module {module!r}")
+        return []
     files = [Path(spec.origin)]
     top = importlib.util.find_spec(module.partition(".")[0])
     if top is not None and top.submodule_search_locations:
@@ -89,16 +103,24 @@ class RunModule(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         module = self.arguments[0]
         root = repository_root(self.env.app)
-        where = f"{self.get_location()}: run-module {module}"
+        where = f"run-module {module}"
 
-        for source in module_source_files(module):
+        try:
+            sources = module_source_files(module)
+        except Exception as error:
+            raise build_error(self, f"{where}: cannot import its package: {error!r}") from None
+        if not sources:
+            raise build_error(self, f"{where}: no such module (is its package importable?)")
+        for source in sources:
             self.env.note_dependency(str(source))
 
         image_name = self.options.get("image")
         image_path: Path | None = None
         if image_name:
             if Path(image_name).name != image_name:
-                raise ExtensionError(f"{where}: :image: must be a bare file name, not {image_name!r}")
+                raise build_error(
+                    self, f"{where}: :image: must be a bare file name, not {image_name!r}"
+                )
             image_dir = Path(self.env.srcdir) / GENERATED_DIR / self.env.docname
             image_dir.mkdir(parents=True, exist_ok=True)
             image_path = image_dir / image_name
@@ -128,14 +150,15 @@ class RunModule(SphinxDirective):
                 check=False,
             )
         except subprocess.TimeoutExpired as error:
-            raise ExtensionError(
-                f"{where}: still running after {timeout} s\n"
-                f"--- stderr ---\n{error.stderr or ''}"
+            raise build_error(
+                self,
+                f"{where}: still running after {timeout} s\n--- stderr ---\n{error.stderr or ''}",
             ) from None
         if result.returncode != 0:
-            raise ExtensionError(
+            raise build_error(
+                self,
                 f"{where}: `{shlex.join(command[1:])}` exited with status {result.returncode}\n"
-                f"--- stdout ---\n{result.stdout}--- stderr ---\n{result.stderr}"
+                f"--- stdout ---\n{result.stdout}--- stderr ---\n{result.stderr}",
             )
 
         out: list[nodes.Node] = []
@@ -148,9 +171,10 @@ class RunModule(SphinxDirective):
 
         if image_path is not None:
             if not image_path.is_file():
-                raise ExtensionError(
+                raise build_error(
+                    self,
                     f"{where}: the run exited 0 but wrote no image at {image_path}; "
-                    "pass {image} in :args: where the module expects the output path"
+                    "pass {image} in :args: where the module expects the output path",
                 )
             # "/..." is relative to the source directory for Sphinx's image collector.
             uri = f"/{GENERATED_DIR}/{self.env.docname}/{image_name}"
