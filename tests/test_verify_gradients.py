@@ -1,0 +1,114 @@
+"""verify_gradients: its references agree with the engine, and it notices when they don't."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from autograd import verify_gradients
+from autograd.engine import Value
+
+
+def run_module(*python_args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *python_args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_every_check_matches_finite_differences() -> None:
+    for check in verify_gradients.make_checks():
+        _, grads = verify_gradients.engine_gradients(check)
+        fd = verify_gradients.finite_difference_gradients(check)
+        assert verify_gradients.close(grads, fd, verify_gradients.FD_TOLERANCE), check.name
+
+
+def test_every_check_matches_torch() -> None:
+    pytest.importorskip("torch")
+    for check in verify_gradients.make_checks():
+        value, grads = verify_gradients.engine_gradients(check)
+        torch_value, torch_grads = verify_gradients.torch_gradients(check)
+        assert value == pytest.approx(torch_value, rel=1e-12, abs=1e-12), check.name
+        assert grads == pytest.approx(torch_grads, rel=1e-9, abs=1e-12), check.name
+
+
+def test_hand_written_mlp_loss_equals_the_nn_module() -> None:
+    # The torch reference for the MLP check is a hand-written loss; on Values it must
+    # compute exactly what autograd.nn computes, or the comparison would be meaningless.
+    check = verify_gradients.make_checks()[-1]
+    assert len(check.leaves) == 41
+    assert verify_gradients.mlp_loss(*check.leaves).data == pytest.approx(
+        check.build().data, rel=1e-15
+    )
+
+
+def test_seed_example_gradients_by_hand() -> None:
+    # d = a*b + e: dd/da = b, dd/db = a, dd/de = 1
+    check = verify_gradients.make_checks()[0]
+    value, grads = verify_gradients.engine_gradients(check)
+    assert value == 4.0
+    assert grads == [-3.0, 2.0, 1.0]
+
+
+def test_a_wrong_gradient_fails_the_run(monkeypatch, capsys) -> None:
+    real = verify_gradients.engine_gradients
+
+    def off_by_a_bit(check):
+        value, grads = real(check)
+        return value, [g * 1.001 for g in grads]
+
+    monkeypatch.setattr(verify_gradients, "engine_gradients", off_by_a_bit)
+    assert verify_gradients.main() == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out
+    assert " !" in out
+
+
+def test_a_wrong_derivative_in_the_engine_fails_the_run(monkeypatch, capsys) -> None:
+    # Break tanh's local derivative (1 - t**2 becomes 1 - t) and run the whole check.
+    def bad_tanh(self: Value) -> Value:
+        import math
+
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward(out_grad: float) -> None:
+            self.grad += (1.0 - t) * out_grad
+
+        out._backward = _backward
+        return out
+
+    monkeypatch.setattr(Value, "tanh", bad_tanh)
+    assert verify_gradients.main() == 1
+    assert "FAIL" in capsys.readouterr().out
+
+
+def test_runs_as_a_module() -> None:
+    result = run_module("-m", "autograd.verify_gradients")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith("PASS")
+    assert sum("vs PyTorch" in line for line in lines) == 1
+    for name in ("chain-rule example", "tanh neuron", "every operation", "MLP(3, [4, 4, 1])"):
+        assert any(name in line for line in lines), name
+
+
+def test_without_torch_says_so_and_still_checks() -> None:
+    # sys.modules["torch"] = None makes `import torch` raise ImportError, exactly as if
+    # torch were not installed.
+    code = (
+        "import sys, runpy; sys.modules['torch'] = None; "
+        "runpy.run_module('autograd.verify_gradients', run_name='__main__')"
+    )
+    result = run_module("-c", code)
+    assert result.returncode == 0, result.stderr
+    assert "PyTorch is not installed" in result.stdout
+    assert result.stdout.count("skipped") == 4
+    assert result.stdout.splitlines()[-1] == (
+        "PASS: finite differences only, PyTorch not installed"
+    )
