@@ -53,12 +53,17 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# html first, then doctest: the doctest builder reuses the doctrees that html wrote.
+# Runs every check even after one fails, so one run shows every problem, then fails if any
+# did. html before doctest: the doctest builder reuses the doctrees that html wrote.
+CHECKS = lint test html doctest
 check: $(STAMP)
-	$(MAKE) lint
-	$(MAKE) test
-	$(MAKE) html
-	$(MAKE) doctest
+	@failed=""; \
+	for target in $(CHECKS); do \
+		echo "==> make $$target"; \
+		$(MAKE) --no-print-directory $$target || failed="$$failed $$target"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "==> make check FAILED:$$failed" >&2; exit 1; fi; \
+	echo "==> make check passed: $(CHECKS)"
 
 clean:
 	rm -rf "$(BUILDDIR)" docs/_generated
