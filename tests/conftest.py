@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 # randomness back on for a longer local search.
 settings.register_profile(
     "ci",
-    max_examples=150,
+    max_examples=400,
     derandomize=True,
     deadline=None,
     database=None,
