@@ -77,6 +77,7 @@ graphviz_dot = shutil.which("dot") or str(
 html_theme = "furo"
 html_title = "autograd: backpropagation from first principles"
 html_static_path = ["docs/_static"]
+html_css_files = ["custom.css"]
 # MathJax from the book itself, not a CDN, so the math renders offline.
 mathjax_path = "mathjax/tex-svg.js"
 html_show_sourcelink = False

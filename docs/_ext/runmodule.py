@@ -164,6 +164,9 @@ class RunModule(SphinxDirective):
         out: list[nodes.Node] = []
         if "hide-output" not in self.options:
             text = result.stdout.rstrip("\n")
+            if image_path is not None:
+                # The reader has no use for this machine's build path.
+                text = text.replace(str(image_path), image_name)
             block = nodes.literal_block(text, text, language="text")
             block["classes"].append("run-module-output")
             self.set_source_info(block)
