@@ -108,6 +108,20 @@ HAND_DERIVED = [
     ("sub-same-node", lambda a: a - a, (7.0,), 0.0, [0.0]),
     # f = a / a = 1, df/da = 1/a - a/a^2 = 0
     ("div-same-node", lambda a: a / a, (7.0,), 1.0, [0.0]),
+    # A node feeding both a unary op and the node after it: both contributions must add.
+    # d(tanh a + a)/da = (1 - tanh(0)^2) + 1 = 2 at a = 0
+    ("tanh-and-identity", lambda a: a.tanh() + a, (0.0,), 0.0, [2.0]),
+    # d(a e^a)/da = e^a + a e^a = 2 + 2 ln 2 at a = ln 2; value 2 ln 2
+    ("exp-times-self", lambda a: a.exp() * a, (math.log(2.0),), 2 * math.log(2.0),
+     [2.0 + 2 * math.log(2.0)]),
+    # d(a log a)/da = log a + 1 = 1 at a = 1; value 0
+    ("log-times-self", lambda a: a.log() * a, (1.0,), 0.0, [1.0]),
+    # d(sigmoid a + a)/da = 1/4 + 1 at a = 0; value 1/2
+    ("sigmoid-and-identity", lambda a: a.sigmoid() + a, (0.0,), 0.5, [1.25]),
+    # d(relu(a) a)/da = 1 * a + relu(a) = 6 at a = 3; value 9
+    ("relu-times-self", lambda a: a.relu() * a, (3.0,), 9.0, [6.0]),
+    # d(a^2 a)/da = 2a * a + a^2 = 12 at a = 2; value 8
+    ("pow-times-self", lambda a: a**2 * a, (2.0,), 8.0, [12.0]),
 ]
 
 
