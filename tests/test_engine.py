@@ -112,8 +112,13 @@ HAND_DERIVED = [
     # d(tanh a + a)/da = (1 - tanh(0)^2) + 1 = 2 at a = 0
     ("tanh-and-identity", lambda a: a.tanh() + a, (0.0,), 0.0, [2.0]),
     # d(a e^a)/da = e^a + a e^a = 2 + 2 ln 2 at a = ln 2; value 2 ln 2
-    ("exp-times-self", lambda a: a.exp() * a, (math.log(2.0),), 2 * math.log(2.0),
-     [2.0 + 2 * math.log(2.0)]),
+    (
+        "exp-times-self",
+        lambda a: a.exp() * a,
+        (math.log(2.0),),
+        2 * math.log(2.0),
+        [2.0 + 2 * math.log(2.0)],
+    ),
     # d(a log a)/da = log a + 1 = 1 at a = 1; value 0
     ("log-times-self", lambda a: a.log() * a, (1.0,), 0.0, [1.0]),
     # d(sigmoid a + a)/da = 1/4 + 1 at a = 0; value 1/2
@@ -465,7 +470,12 @@ def test_bad_operand_raises_type_error(fn, match):
 
 @pytest.mark.parametrize(
     "fn",
-    [lambda: Value(1) / 0, lambda: Value(1) / Value(0), lambda: 1 / Value(0), lambda: Value(0) ** -1],
+    [
+        lambda: Value(1) / 0,
+        lambda: Value(1) / Value(0),
+        lambda: 1 / Value(0),
+        lambda: Value(0) ** -1,
+    ],
     ids=["value/0", "value/Value(0)", "1/Value(0)", "Value(0)**-1"],
 )
 def test_division_by_zero_raises_zero_division_error(fn):

@@ -220,7 +220,9 @@ def test_module_base_has_no_parameters():
 
 def torch_mlp_forward(torch, net: MLP, x: list[float]):
     """The same network in torch, built from the Value weights: (output, parameter tensors)."""
-    params = [torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in net.parameters()]
+    params = [
+        torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in net.parameters()
+    ]
     it = iter(params)
     act = [torch.tensor(xi, dtype=torch.float64) for xi in x]
     for layer in net.layers:

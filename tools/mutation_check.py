@@ -36,8 +36,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = Path("autograd") / "engine.py"
 COPY_IGNORE = shutil.ignore_patterns(
-    ".git", "__pycache__", "*.egg-info", "_build", ".pytest_cache", ".hypothesis", ".tox",
-    ".venv", "venv", "node_modules", "*.pyc",
+    ".git",
+    "__pycache__",
+    "*.egg-info",
+    "_build",
+    ".pytest_cache",
+    ".hypothesis",
+    ".tox",
+    ".venv",
+    "venv",
+    "node_modules",
+    "*.pyc",
 )
 
 
@@ -52,64 +61,166 @@ class Mutant:
 MUTANTS = [
     # The chain-rule line of every primitive op.
     Mutant("add", "add: d/dself = 2", "self.grad += 1.0 * out_grad", "self.grad += 2.0 * out_grad"),
-    Mutant("add", "add: d/dother = 2", "other.grad += 1.0 * out_grad", "other.grad += 2.0 * out_grad"),
-    Mutant("mul", "mul: d/dself = self", "self.grad += other.data * out_grad",
-           "self.grad += self.data * out_grad"),
-    Mutant("mul", "mul: d/dother = other", "other.grad += self.data * out_grad",
-           "other.grad += other.data * out_grad"),
-    Mutant("pow", "pow: drop the factor n", "self.grad += other * self.data ** (other - 1) * out_grad",
-           "self.grad += self.data ** (other - 1) * out_grad"),
-    Mutant("pow", "pow: exponent n, not n - 1", "other * self.data ** (other - 1) * out_grad",
-           "other * self.data ** other * out_grad"),
-    Mutant("tanh", "tanh: 1 - t", "self.grad += (1.0 - t * t) * out_grad",
-           "self.grad += (1.0 - t) * out_grad"),
-    Mutant("relu", "relu: slope 1 everywhere", "(1.0 if self.data > 0 else 0.0) * out_grad",
-           "1.0 * out_grad"),
-    Mutant("relu", "relu: slope 1 at the kink", "(1.0 if self.data > 0 else 0.0) * out_grad",
-           "(1.0 if self.data >= 0 else 0.0) * out_grad"),
-    Mutant("exp", "exp: d/dself = self", "self.grad += e * out_grad",
-           "self.grad += self.data * out_grad"),
-    Mutant("log", "log: 1 / self**2", "self.grad += (1.0 / self.data) * out_grad",
-           "self.grad += (1.0 / self.data**2) * out_grad"),
-    Mutant("sigmoid", "sigmoid: 1 - s", "self.grad += s * (1.0 - s) * out_grad",
-           "self.grad += (1.0 - s) * out_grad"),
+    Mutant(
+        "add", "add: d/dother = 2", "other.grad += 1.0 * out_grad", "other.grad += 2.0 * out_grad"
+    ),
+    Mutant(
+        "mul",
+        "mul: d/dself = self",
+        "self.grad += other.data * out_grad",
+        "self.grad += self.data * out_grad",
+    ),
+    Mutant(
+        "mul",
+        "mul: d/dother = other",
+        "other.grad += self.data * out_grad",
+        "other.grad += other.data * out_grad",
+    ),
+    Mutant(
+        "pow",
+        "pow: drop the factor n",
+        "self.grad += other * self.data ** (other - 1) * out_grad",
+        "self.grad += self.data ** (other - 1) * out_grad",
+    ),
+    Mutant(
+        "pow",
+        "pow: exponent n, not n - 1",
+        "other * self.data ** (other - 1) * out_grad",
+        "other * self.data ** other * out_grad",
+    ),
+    Mutant(
+        "tanh",
+        "tanh: 1 - t",
+        "self.grad += (1.0 - t * t) * out_grad",
+        "self.grad += (1.0 - t) * out_grad",
+    ),
+    Mutant(
+        "relu",
+        "relu: slope 1 everywhere",
+        "(1.0 if self.data > 0 else 0.0) * out_grad",
+        "1.0 * out_grad",
+    ),
+    Mutant(
+        "relu",
+        "relu: slope 1 at the kink",
+        "(1.0 if self.data > 0 else 0.0) * out_grad",
+        "(1.0 if self.data >= 0 else 0.0) * out_grad",
+    ),
+    Mutant(
+        "exp",
+        "exp: d/dself = self",
+        "self.grad += e * out_grad",
+        "self.grad += self.data * out_grad",
+    ),
+    Mutant(
+        "log",
+        "log: 1 / self**2",
+        "self.grad += (1.0 / self.data) * out_grad",
+        "self.grad += (1.0 / self.data**2) * out_grad",
+    ),
+    Mutant(
+        "sigmoid",
+        "sigmoid: 1 - s",
+        "self.grad += s * (1.0 - s) * out_grad",
+        "self.grad += (1.0 - s) * out_grad",
+    ),
     # Dropping the upstream gradient: right whenever out_grad happens to be 1.
-    Mutant("tanh", "tanh: forget out_grad", "self.grad += (1.0 - t * t) * out_grad",
-           "self.grad += (1.0 - t * t)"),
+    Mutant(
+        "tanh",
+        "tanh: forget out_grad",
+        "self.grad += (1.0 - t * t) * out_grad",
+        "self.grad += (1.0 - t * t)",
+    ),
     # `=` instead of `+=`: right unless a node is used more than once.
-    Mutant("add", "add: = instead of +=", "other.grad += 1.0 * out_grad", "other.grad = 1.0 * out_grad"),
-    Mutant("mul", "mul: = instead of +=", "self.grad += other.data * out_grad",
-           "self.grad = other.data * out_grad"),
-    Mutant("tanh", "tanh: = instead of +=", "self.grad += (1.0 - t * t) * out_grad",
-           "self.grad = (1.0 - t * t) * out_grad"),
+    Mutant(
+        "add", "add: = instead of +=", "other.grad += 1.0 * out_grad", "other.grad = 1.0 * out_grad"
+    ),
+    Mutant(
+        "mul",
+        "mul: = instead of +=",
+        "self.grad += other.data * out_grad",
+        "self.grad = other.data * out_grad",
+    ),
+    Mutant(
+        "tanh",
+        "tanh: = instead of +=",
+        "self.grad += (1.0 - t * t) * out_grad",
+        "self.grad = (1.0 - t * t) * out_grad",
+    ),
     # Derived ops, each a one-line composition.
     Mutant("neg", "neg: self * 1", "return self * -1", "return self * 1"),
     Mutant("sub", "sub: self + other", "return self + (-other)", "return self + other"),
     Mutant("truediv", "truediv: self * other", "return self * other**-1", "return self * other"),
-    Mutant("radd", "radd: self - other", "return self + other  # other + self",
-           "return self - other  # other + self"),
-    Mutant("rsub", "rsub: self - other", "return (-self) + other  # other - self",
-           "return self + (-other)  # other - self"),
-    Mutant("rmul", "rmul: self + other", "return self * other  # other * self",
-           "return self + other  # other * self"),
-    Mutant("rtruediv", "rtruediv: self / other", "return self**-1 * other  # other / self",
-           "return self * other**-1  # other / self"),
-    Mutant("sigmoid", "sigmoid: wrong negative branch", "return e / (1.0 + e)",
-           "return 1.0 / (1.0 + e)"),
+    Mutant(
+        "radd",
+        "radd: self - other",
+        "return self + other  # other + self",
+        "return self - other  # other + self",
+    ),
+    Mutant(
+        "rsub",
+        "rsub: self - other",
+        "return (-self) + other  # other - self",
+        "return self + (-other)  # other - self",
+    ),
+    Mutant(
+        "rmul",
+        "rmul: self + other",
+        "return self * other  # other * self",
+        "return self + other  # other * self",
+    ),
+    Mutant(
+        "rtruediv",
+        "rtruediv: self / other",
+        "return self**-1 * other  # other / self",
+        "return self * other**-1  # other / self",
+    ),
+    Mutant(
+        "sigmoid",
+        "sigmoid: wrong negative branch",
+        "return e / (1.0 + e)",
+        "return 1.0 / (1.0 + e)",
+    ),
     # The backward pass itself.
-    Mutant("backward", "backward: topological, not reversed", "for node in reversed(order):",
-           "for node in order:"),
-    Mutant("backward", "backward: intermediate grads not reset", "                node.grad = 0.0\n",
-           "                pass\n"),
-    Mutant("backward", "backward: seed = instead of +=", "self.grad += 1.0  # d(self)/d(self)",
-           "self.grad = 1.0  # d(self)/d(self)"),
-    Mutant("topological_order", "topological_order: no visited check",
-           "elif node not in visited:", "elif True:"),
+    Mutant(
+        "backward",
+        "backward: topological, not reversed",
+        "for node in reversed(order):",
+        "for node in order:",
+    ),
+    Mutant(
+        "backward",
+        "backward: intermediate grads not reset",
+        "                node.grad = 0.0\n",
+        "                pass\n",
+    ),
+    Mutant(
+        "backward",
+        "backward: seed = instead of +=",
+        "self.grad += 1.0  # d(self)/d(self)",
+        "self.grad = 1.0  # d(self)/d(self)",
+    ),
+    Mutant(
+        "topological_order",
+        "topological_order: no visited check",
+        "elif node not in visited:",
+        "elif True:",
+    ),
 ]
 
 
 def default_command() -> list[str]:
-    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "tests", "autograd"]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests",
+        "autograd",
+    ]
 
 
 def run(command: str | None, root: Path, mutant: str, timeout: float) -> tuple[int | None, str]:
@@ -120,11 +231,19 @@ def run(command: str | None, root: Path, mutant: str, timeout: float) -> tuple[i
     env["AUTOGRAD_MUTANT"] = mutant
     # A stale .pyc of the previous mutant must never be picked up.
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    args: str | list[str] = default_command() if command is None else command.replace("{root}", str(root))
+    args: str | list[str] = (
+        default_command() if command is None else command.replace("{root}", str(root))
+    )
     try:
         done = subprocess.run(
-            args, shell=command is not None, cwd=root, env=env, timeout=timeout,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            args,
+            shell=command is not None,
+            cwd=root,
+            env=env,
+            timeout=timeout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout if isinstance(exc.stdout, str) else (exc.stdout or b"").decode()
@@ -143,13 +262,21 @@ def first_failure(output: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--command", help="shell command to run instead of the test suite")
-    parser.add_argument("--only", action="append", metavar="OP",
-                        help="run only the mutants of this op (repeatable)")
+    parser.add_argument(
+        "--only", action="append", metavar="OP", help="run only the mutants of this op (repeatable)"
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="seconds per run; a run that times out counts as killed")
-    parser.add_argument("--skip-baseline", action="store_true",
-                        help="do not first check that the unmutated copy passes")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        help="seconds per run; a run that times out counts as killed",
+    )
+    parser.add_argument(
+        "--skip-baseline",
+        action="store_true",
+        help="do not first check that the unmutated copy passes",
+    )
     parser.add_argument("--verbose", action="store_true", help="print each surviving run's output")
     args = parser.parse_args(argv)
 
@@ -165,8 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     original = (ROOT / ENGINE).read_text()
     broken = [m for m in mutants if original.count(m.old) != 1]
     for m in broken:
-        print(f"mutant {m.name!r}: expected its text exactly once in {ENGINE}, found "
-              f"{original.count(m.old)} times: {m.old!r}", file=sys.stderr)
+        print(
+            f"mutant {m.name!r}: expected its text exactly once in {ENGINE}, found "
+            f"{original.count(m.old)} times: {m.old!r}",
+            file=sys.stderr,
+        )
     if broken:
         return 2
 
@@ -180,15 +310,21 @@ def main(argv: list[str] | None = None) -> int:
             code, output = run(args.command, copy, "", args.timeout)
             if code != 0:
                 print(output)
-                print(f"the unmutated copy fails (exit {code}), so no mutant result would mean "
-                      "anything", file=sys.stderr)
+                print(
+                    f"the unmutated copy fails (exit {code}), so no mutant result would mean "
+                    "anything",
+                    file=sys.stderr,
+                )
                 return 2
             print(f"baseline: unmutated copy passes ({time.monotonic() - started:.1f} s)")
 
         # The copy, not the real package, must be what a Python started there imports.
         where = subprocess.run(
             [sys.executable, "-c", "import autograd; print(autograd.__file__)"],
-            cwd=copy, env={**os.environ, "PYTHONPATH": str(copy)}, capture_output=True, text=True,
+            cwd=copy,
+            env={**os.environ, "PYTHONPATH": str(copy)},
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         if not Path(where).resolve().is_relative_to(copy.resolve()):
             print(f"a Python started in the copy imports autograd from {where!r}", file=sys.stderr)
