@@ -66,7 +66,7 @@ check: $(STAMP)
 	echo "==> make check passed: $(CHECKS)"
 
 clean:
-	rm -rf "$(BUILDDIR)" docs/_generated
+	rm -rf "$(BUILDDIR)"
 
 .PHONY: help venv test lint check clean Makefile
 

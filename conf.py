@@ -34,8 +34,8 @@ extensions = [
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-# Relative to docs/. _generated holds the figures the executed scripts write at build time.
-exclude_patterns = ["_build", "_ext", "_static", "_generated", "**/.ipynb_checkpoints"]
+# Relative to docs/. (The figures that executed scripts write go to the build directory.)
+exclude_patterns = ["_build", "_ext", "_static", "**/.ipynb_checkpoints"]
 
 # -- MyST ------------------------------------------------------------------------------
 myst_enable_extensions = [

@@ -26,10 +26,13 @@ Options:
 ``:timeout:``   seconds before the run counts as failed (default 600).
 ``:hide-output:`` show only the figure, not the printed output.
 
-Why the figure lands in ``docs/_generated/<docname>/``: Sphinx's image collector resolves
-image paths after the document is parsed, so the file has to exist inside the source tree by
-the time this directive returns. The directive runs the module during parsing, which is the
-step sphinxcontrib-programoutput gets wrong for files its commands write.
+Where the figure goes: Sphinx's image collector checks image files right after a document
+is parsed, so the file must exist by the time this directive returns; the directive runs the
+module during parsing, which is the step sphinxcontrib-programoutput gets wrong for files its
+commands write. The file is written under this build's doctree directory
+(``_build/doctrees/_run-module/<docname>/``), not in docs/: builds that run at the same time
+with different output directories (tox envs, a second checkout of the build) must not
+overwrite each other's figures while one of them is reading.
 """
 
 from __future__ import annotations
@@ -63,7 +66,8 @@ def build_error(directive: SphinxDirective, message: str) -> ExtensionError:
     return ExtensionError(f"{directive.get_location()}: run-module failed (reason above)")
 
 
-GENERATED_DIR = "_generated"
+# Inside the doctree directory: private to one build, removed by `make clean`.
+GENERATED_DIR = "_run-module"
 
 
 def repository_root(app: Sphinx) -> Path:
@@ -121,7 +125,7 @@ class RunModule(SphinxDirective):
                 raise build_error(
                     self, f"{where}: :image: must be a bare file name, not {image_name!r}"
                 )
-            image_dir = Path(self.env.srcdir) / GENERATED_DIR / self.env.docname
+            image_dir = Path(self.env.doctreedir) / GENERATED_DIR / self.env.docname
             image_dir.mkdir(parents=True, exist_ok=True)
             image_path = image_dir / image_name
             image_path.unlink(missing_ok=True)
@@ -179,8 +183,9 @@ class RunModule(SphinxDirective):
                     f"{where}: the run exited 0 but wrote no image at {image_path}; "
                     "pass {image} in :args: where the module expects the output path",
                 )
-            # "/..." is relative to the source directory for Sphinx's image collector.
-            uri = f"/{GENERATED_DIR}/{self.env.docname}/{image_name}"
+            # Image paths are relative to the document's folder, even outside the source tree.
+            doc_dir = (Path(self.env.srcdir) / self.env.docname).parent
+            uri = Path(os.path.relpath(image_path, doc_dir)).as_posix()
             image = nodes.image(uri=uri, alt=self.options.get("alt", ""))
             if "width" in self.options:
                 image["width"] = self.options["width"]
