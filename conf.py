@@ -57,6 +57,7 @@ import random
 from autograd.engine import Value, topological_order
 from autograd.nn import Module, Neuron, Layer, MLP
 from autograd.draw import to_dot
+from autograd.collector import gc_paused
 """
 
 # -- Autodoc ---------------------------------------------------------------------------

@@ -89,6 +89,9 @@ class Value:
     def __pow__(self, other: int | float) -> Value:
         """Power ``self ** other`` for a constant exponent n; d/dself = n * self ** (n - 1).
 
+        At self = 0 with n < 1 the formula divides by zero, and ``backward()`` raises
+        ZeroDivisionError rather than return inf or nan.
+
         >>> a = Value(3.0)
         >>> (a ** 2).backward()
         >>> a.grad

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from autograd.engine import Value
 
+#: The activations a neuron can apply to its weighted sum; "linear" applies none.
 ACTIVATIONS = ("tanh", "relu", "linear")
 
 
@@ -65,6 +66,7 @@ class Neuron(Module):
         self.activation = activation
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
+        """The neuron's output for the inputs ``x``, one number or Value per weight."""
         if len(x) != len(self.w):
             raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
         act = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
@@ -97,6 +99,7 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        """The outputs of all neurons for the inputs ``x``, always as a list."""
         return [n(x) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
@@ -141,6 +144,7 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """The network's output: a Value if the last layer has one neuron, else a list."""
         for layer in self.layers:
             x = layer(x)
         return x[0] if len(x) == 1 else x

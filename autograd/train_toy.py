@@ -16,13 +16,14 @@ from autograd.collector import gc_paused
 from autograd.engine import Value
 from autograd.nn import MLP
 
-# Four inputs with three features each, and the target output for each of them.
+#: Four inputs with three features each.
 XS = [
     [2.0, 3.0, -1.0],
     [3.0, -1.0, 0.5],
     [0.5, 1.0, 1.0],
     [1.0, 1.0, -1.0],
 ]
+#: The target output for each input in ``XS``.
 YS = [1.0, -1.0, -1.0, 1.0]
 
 
@@ -74,6 +75,7 @@ def plot_losses(losses: Sequence[float], path: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: parse ``argv``, train, print the results; returns the exit status."""
     parser = argparse.ArgumentParser(
         prog="python -m autograd.train_toy", description=__doc__.splitlines()[0]
     )
@@ -101,10 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with gc_paused():
         losses = train(net, args.steps, args.lr, args.log_every)
 
-    print("\nfinal predictions:")
-    for x, y in zip(XS, YS, strict=True):
-        print(f"  input {x}  target {y:+.1f}  prediction {net(x).data:+.4f}")
-    print(f"final loss {losses[-1]:.6f}")
+    # One more forward pass: the losses above were measured before each step's update.
+    predictions = [net(x) for x in XS]
+    print("\nafter training:")
+    for x, y, p in zip(XS, YS, predictions, strict=True):
+        print(f"  input {x}  target {y:+.1f}  prediction {p.data:+.4f}")
+    print(f"final loss {squared_error(predictions, YS).data:.6f}")
     if args.plot:
         plot_losses(losses, args.plot)
         print(f"loss curve saved to {args.plot}")

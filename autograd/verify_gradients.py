@@ -29,9 +29,12 @@ try:
 except ImportError:
     torch = None
 
-TORCH_TOLERANCE = 1e-9  # both sides compute in float64: only rounding may differ
+#: Both sides compute in float64, so only rounding may differ.
+TORCH_TOLERANCE = 1e-9
+#: The step h of the central differences.
 FD_STEP = 1e-6
-FD_TOLERANCE = 1e-6  # central differences are accurate to about FD_STEP ** 2 plus rounding
+#: Central differences are accurate to about FD_STEP ** 2, plus rounding error / FD_STEP.
+FD_TOLERANCE = 1e-6
 
 
 # The expressions below use only operators and the methods tanh, relu, exp, log and
@@ -92,6 +95,7 @@ class Check:
 
 
 def make_checks() -> list[Check]:
+    """The expressions to check, each with fresh leaves."""
     checks = []
     for name, function, inputs in [
         ("d = a*b + e (the chain-rule example)", seed_example, [2.0, -3.0, 10.0]),
@@ -153,10 +157,12 @@ def finite_difference_gradients(check: Check, h: float = FD_STEP) -> list[float]
 
 
 def max_error(ours: Sequence[float], reference: Sequence[float]) -> float:
+    """The largest absolute difference between corresponding numbers."""
     return max(abs(a - b) for a, b in zip(ours, reference, strict=True))
 
 
 def close(ours: Sequence[float], reference: Sequence[float], tolerance: float) -> bool:
+    """Whether every pair agrees within ``tolerance``, relative or absolute."""
     return all(
         math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
         for a, b in zip(ours, reference, strict=True)
@@ -164,6 +170,7 @@ def close(ours: Sequence[float], reference: Sequence[float], tolerance: float) -
 
 
 def main() -> int:
+    """Run every check, print the table and the verdict; returns the exit status."""
     if torch is None:
         print("PyTorch is not installed: comparing with finite differences only.")
         print("(For the PyTorch comparison: pip install torch)\n")
