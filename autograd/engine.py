@@ -27,6 +27,11 @@ class Value:
     'a'
     """
 
+    # Each op's _backward gets the nodes and numbers it reads as default arguments, stored
+    # in one tuple when the op runs (like PyTorch's ctx.save_for_backward). As closure
+    # variables they would cost a tuple plus one cell each per node: 80 more bytes, and
+    # two more objects for the cyclic garbage collector to walk (benchmarks/RESULTS.md).
+    #
     # Slots instead of a per-instance __dict__: a training step creates tens of thousands
     # of nodes, and slots make each one smaller and faster to build.
     __slots__ = ("data", "grad", "label", "_prev", "_op", "_backward")
@@ -61,7 +66,7 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self, other: Value = other) -> None:
             self.grad += 1.0 * out_grad
             other.grad += 1.0 * out_grad
 
@@ -79,7 +84,7 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self, other: Value = other) -> None:
             self.grad += other.data * out_grad
             other.grad += self.data * out_grad
 
@@ -106,7 +111,7 @@ class Value:
             raise ValueError(f"{self.data!r} ** {other!r} is not a real number")
         out = Value(self.data**other, (self,), f"**{other}")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self, other: float = other) -> None:
             self.grad += other * self.data ** (other - 1) * out_grad
 
         out._backward = _backward
@@ -180,7 +185,7 @@ class Value:
         t = math.tanh(self.data)
         out = Value(t, (self,), "tanh")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self, t: float = t) -> None:
             self.grad += (1.0 - t * t) * out_grad
 
         out._backward = _backward
@@ -196,7 +201,7 @@ class Value:
         """
         out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self) -> None:
             # At exactly 0 the derivative is undefined; like PyTorch, we use 0.
             self.grad += (1.0 if self.data > 0 else 0.0) * out_grad
 
@@ -214,7 +219,7 @@ class Value:
         e = math.exp(self.data)
         out = Value(e, (self,), "exp")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self, e: float = e) -> None:
             self.grad += e * out_grad
 
         out._backward = _backward
@@ -232,7 +237,7 @@ class Value:
             raise ValueError(f"log is only defined for positive numbers, got {self.data!r}")
         out = Value(math.log(self.data), (self,), "log")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self) -> None:
             self.grad += (1.0 / self.data) * out_grad
 
         out._backward = _backward
@@ -249,7 +254,7 @@ class Value:
         s = _sigmoid(self.data)
         out = Value(s, (self,), "sigmoid")
 
-        def _backward(out_grad: float) -> None:
+        def _backward(out_grad: float, self: Value = self, s: float = s) -> None:
             self.grad += s * (1.0 - s) * out_grad
 
         out._backward = _backward
@@ -263,9 +268,9 @@ class Value:
 
         Calling ``backward()`` again without zeroing adds one more copy of each gradient
         to the leaves, as PyTorch does with ``retain_graph=True``: a leaf's ``grad`` is an
-        accumulator that only :meth:`autograd.nn.Module.zero_grad` (or ``x.grad = 0.0``)
-        resets. Intermediate nodes are recomputed from scratch on every call, so their
-        ``grad`` always holds the gradient of the latest call.
+        accumulator that only ``Module.zero_grad()`` (or ``x.grad = 0.0``) resets.
+        Intermediate nodes are recomputed from scratch on every call, so their ``grad``
+        always holds the gradient of the latest call.
 
         >>> x = Value(3.0)
         >>> y = x * x
