@@ -8,8 +8,19 @@
 (15.0, 8.0)
 """
 
+from autograd.collector import gc_paused
+from autograd.draw import to_dot
 from autograd.engine import Value, topological_order
 from autograd.nn import MLP, Layer, Module, Neuron
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "Value", "topological_order"]
+__all__ = [
+    "MLP",
+    "Layer",
+    "Module",
+    "Neuron",
+    "Value",
+    "gc_paused",
+    "to_dot",
+    "topological_order",
+]
 __version__ = "0.1.0"
