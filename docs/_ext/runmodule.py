@@ -187,11 +187,13 @@ class RunModule(SphinxDirective):
             doc_dir = (Path(self.env.srcdir) / self.env.docname).parent
             uri = Path(os.path.relpath(image_path, doc_dir)).as_posix()
             image = nodes.image(uri=uri, alt=self.options.get("alt", ""))
+            # A hook for the stylesheet: plots are white PNGs that it dims in the dark theme.
+            image["classes"].append("script-figure")
             if "width" in self.options:
                 image["width"] = self.options["width"]
             self.set_source_info(image)
             if "caption" in self.options:
-                figure = nodes.figure("", image)
+                figure = nodes.figure("", image, classes=["script-figure"])
                 caption_nodes, _ = self.state.inline_text(self.options["caption"], self.lineno)
                 figure += nodes.caption(self.options["caption"], "", *caption_nodes)
                 self.set_source_info(figure)
