@@ -32,6 +32,7 @@ Options:
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import ClassVar
@@ -40,7 +41,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
-from sphinx.ext.graphviz import figure_wrapper, graphviz
+from sphinx.ext.graphviz import figure_wrapper, graphviz, html_visit_graphviz
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata, OptionSpec
@@ -150,7 +151,40 @@ class AutogradGraph(SphinxDirective):
         return out
 
 
+# The size Graphviz gives a drawing, in points, at the top of the SVG it writes.
+SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)pt"')
+
+
+def html_visit_graphviz_with_width(self, node: graphviz) -> None:
+    """Render a graph as sphinx.ext.graphviz does, and tell the stylesheet how wide it is.
+
+    CSS alone cannot know a picture's natural width, so it cannot say "shrink this graph to
+    the column, but never below --graph-min-scale of its size, and scroll beyond that". The
+    ``<object>`` gets ``style="--graph-width: <natural width>px"``; custom.css does the rest.
+    """
+    start = len(self.body)
+    try:
+        html_visit_graphviz(self, node)
+    finally:
+        # html_visit_graphviz always ends by raising SkipNode, once its HTML is in self.body.
+        for i in range(start, len(self.body)):
+            tag = self.body[i]
+            src = re.match(r'<object data="([^"]+\.svg)"', tag)
+            if src is None:
+                continue
+            svg = Path(self.builder.outdir, self.builder.imagedir, Path(src.group(1)).name)
+            try:
+                width = SVG_WIDTH.search(svg.read_text(encoding="utf-8")[:2000])
+            except OSError:
+                width = None
+            if width is not None:
+                px = float(width.group(1)) * 4 / 3
+                style = f'style="--graph-width: {px:.0f}px"'
+                self.body[i] = tag.replace("<object ", f"<object {style} ", 1)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx.ext.graphviz")
+    app.add_node(graphviz, override=True, html=(html_visit_graphviz_with_width, None))
     app.add_directive("autograd-graph", AutogradGraph)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
