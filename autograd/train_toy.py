@@ -75,7 +75,7 @@ def plot_losses(losses: Sequence[float], path: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: parse ``argv``, train, print the results; returns the exit status."""
+    """Parse the command line, train, print the results; return the exit status."""
     parser = argparse.ArgumentParser(
         prog="python -m autograd.train_toy", description=__doc__.splitlines()[0]
     )

@@ -170,7 +170,7 @@ def close(ours: Sequence[float], reference: Sequence[float], tolerance: float) -
 
 
 def main() -> int:
-    """Run every check, print the table and the verdict; returns the exit status."""
+    """Run every check, print the table and the verdict; return the exit status."""
     if torch is None:
         print("PyTorch is not installed: comparing with finite differences only.")
         print("(For the PyTorch comparison: pip install torch)\n")
