@@ -37,26 +37,13 @@ import traceback
 from pathlib import Path
 from typing import ClassVar
 
+from directive_errors import build_error
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
 from sphinx.ext.graphviz import figure_wrapper, graphviz, html_visit_graphviz
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata, OptionSpec
-
-logger = logging.getLogger(__name__)
-
-
-def build_error(directive: SphinxDirective, message: str) -> ExtensionError:
-    """Log ``message`` where it is easy to read, and return the error that stops the build.
-
-    Sphinx prints a raised error after a long report of versions and extensions; the log
-    line puts the reason (a traceback, the script's stderr) at the top of the output.
-    """
-    logger.error(message, location=(directive.env.docname, directive.lineno))
-    return ExtensionError(f"{directive.get_location()}: autograd-graph failed (reason above)")
 
 
 def rankdir_option(argument: str) -> str:

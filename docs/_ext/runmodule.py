@@ -45,26 +45,12 @@ import sys
 from pathlib import Path
 from typing import ClassVar
 
+from directive_errors import build_error
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata, OptionSpec
-
-logger = logging.getLogger(__name__)
-
-
-def build_error(directive: SphinxDirective, message: str) -> ExtensionError:
-    """Log ``message`` where it is easy to read, and return the error that stops the build.
-
-    Sphinx prints a raised error after a long report of versions and extensions; the log
-    line puts the reason (a traceback, the script's stderr) at the top of the output.
-    """
-    logger.error(message, location=(directive.env.docname, directive.lineno))
-    return ExtensionError(f"{directive.get_location()}: run-module failed (reason above)")
-
 
 # Inside the doctree directory: private to one build, removed by `make clean`.
 GENERATED_DIR = "_run-module"
