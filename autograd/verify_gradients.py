@@ -12,6 +12,7 @@ the torch comparison is skipped (and said so) and the finite differences still r
 
 from __future__ import annotations
 
+import argparse
 import math
 import random
 import sys
@@ -169,8 +170,12 @@ def close(ours: Sequence[float], reference: Sequence[float], tolerance: float) -
     )
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run every check, print the table and the verdict; return the exit status."""
+    # No options: the parser gives --help and rejects stray arguments instead of ignoring them.
+    argparse.ArgumentParser(
+        prog="python -m autograd.verify_gradients", description=__doc__.splitlines()[0]
+    ).parse_args(argv)
     if torch is None:
         print("PyTorch is not installed: comparing with finite differences only.")
         print("(For the PyTorch comparison: pip install torch)\n")

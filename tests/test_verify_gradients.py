@@ -63,7 +63,7 @@ def test_a_wrong_gradient_fails_the_run(monkeypatch, capsys) -> None:
         return value, [g * 1.001 for g in grads]
 
     monkeypatch.setattr(verify_gradients, "engine_gradients", off_by_a_bit)
-    assert verify_gradients.main() == 1
+    assert verify_gradients.main([]) == 1
     out = capsys.readouterr().out
     assert "FAIL" in out
     assert " !" in out
@@ -84,7 +84,7 @@ def test_a_wrong_derivative_in_the_engine_fails_the_run(monkeypatch, capsys) -> 
         return out
 
     monkeypatch.setattr(Value, "tanh", bad_tanh)
-    assert verify_gradients.main() == 1
+    assert verify_gradients.main([]) == 1
     assert "FAIL" in capsys.readouterr().out
 
 
@@ -112,3 +112,13 @@ def test_without_torch_says_so_and_still_checks() -> None:
     assert result.stdout.splitlines()[-1] == (
         "PASS: finite differences only, PyTorch not installed"
     )
+
+
+def test_help_and_stray_arguments() -> None:
+    assert (
+        "usage: python -m autograd.verify_gradients"
+        in run_module("-m", "autograd.verify_gradients", "--help").stdout
+    )
+    stray = run_module("-m", "autograd.verify_gradients", "--bogus")
+    assert stray.returncode == 2
+    assert "unrecognized arguments: --bogus" in stray.stderr
