@@ -66,7 +66,7 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
 
-        def _backward(out_grad: float, self: Value = self, other: Value = other) -> None:
+        def _backward(out_grad, self=self, other=other):
             self.grad += 1.0 * out_grad
             other.grad += 1.0 * out_grad
 
@@ -84,7 +84,7 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
 
-        def _backward(out_grad: float, self: Value = self, other: Value = other) -> None:
+        def _backward(out_grad, self=self, other=other):
             self.grad += other.data * out_grad
             other.grad += self.data * out_grad
 
@@ -111,7 +111,7 @@ class Value:
             raise ValueError(f"{self.data!r} ** {other!r} is not a real number")
         out = Value(self.data**other, (self,), f"**{other}")
 
-        def _backward(out_grad: float, self: Value = self, other: float = other) -> None:
+        def _backward(out_grad, self=self, other=other):
             self.grad += other * self.data ** (other - 1) * out_grad
 
         out._backward = _backward
@@ -185,7 +185,7 @@ class Value:
         t = math.tanh(self.data)
         out = Value(t, (self,), "tanh")
 
-        def _backward(out_grad: float, self: Value = self, t: float = t) -> None:
+        def _backward(out_grad, self=self, t=t):
             self.grad += (1.0 - t * t) * out_grad
 
         out._backward = _backward
@@ -201,7 +201,7 @@ class Value:
         """
         out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
 
-        def _backward(out_grad: float, self: Value = self) -> None:
+        def _backward(out_grad, self=self):
             # At exactly 0 the derivative is undefined; like PyTorch, we use 0.
             self.grad += (1.0 if self.data > 0 else 0.0) * out_grad
 
@@ -219,7 +219,7 @@ class Value:
         e = math.exp(self.data)
         out = Value(e, (self,), "exp")
 
-        def _backward(out_grad: float, self: Value = self, e: float = e) -> None:
+        def _backward(out_grad, self=self, e=e):
             self.grad += e * out_grad
 
         out._backward = _backward
@@ -237,7 +237,7 @@ class Value:
             raise ValueError(f"log is only defined for positive numbers, got {self.data!r}")
         out = Value(math.log(self.data), (self,), "log")
 
-        def _backward(out_grad: float, self: Value = self) -> None:
+        def _backward(out_grad, self=self):
             self.grad += (1.0 / self.data) * out_grad
 
         out._backward = _backward
@@ -254,7 +254,7 @@ class Value:
         s = _sigmoid(self.data)
         out = Value(s, (self,), "sigmoid")
 
-        def _backward(out_grad: float, self: Value = self, s: float = s) -> None:
+        def _backward(out_grad, self=self, s=s):
             self.grad += s * (1.0 - s) * out_grad
 
         out._backward = _backward
