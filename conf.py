@@ -48,17 +48,6 @@ myst_enable_extensions = [
 # Chapters link to each other's sections as [text](chapter.md#anchor).
 myst_heading_anchors = 3
 
-# -- Executed examples -----------------------------------------------------------------
-# Every {doctest}/{testcode} block in the book starts from these names.
-doctest_global_setup = """
-import math
-import random
-
-from autograd.engine import Value, topological_order
-from autograd.nn import Module, Neuron, Layer, MLP
-from autograd.draw import to_dot
-from autograd.collector import gc_paused
-"""
 
 # -- Autodoc ---------------------------------------------------------------------------
 autodoc_member_order = "bysource"
