@@ -30,6 +30,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "runmodule",
     "autograd_graph",
+    "excerpt",  # literalinclude with :no-docstring:, for excerpts that show code only
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

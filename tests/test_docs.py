@@ -1,13 +1,16 @@
 """Guards for the book's excerpts that Sphinx itself cannot check.
 
-``:emphasize-lines:`` counts lines from the start of a ``:pyobject:`` excerpt, docstring
-included. If a docstring grows, the highlight silently moves to the wrong line, and
-Sphinx gives no warning. These tests pin each highlight to the line it is meant to mark.
+``:emphasize-lines:`` counts lines from the start of a ``:pyobject:`` excerpt: the docstring
+included, or, with our ``:no-docstring:`` option (docs/_ext/excerpt.py), the lines that are
+shown. If the code grows, the highlight silently moves to the wrong line, and Sphinx gives
+no warning. These tests pin each highlight to the line it is meant to mark, and check that
+``:no-docstring:`` really drops the docstring, in a real Sphinx build.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -26,7 +29,7 @@ def highlighted_excerpts() -> list[tuple[str, str, str, list[str]]]:
             if "pyobject" not in options or "emphasize-lines" not in options:
                 continue
             source = (chapter.parent / match.group(1)).resolve()
-            lines = excerpt_lines(source, options["pyobject"])
+            lines = excerpt_lines(source, options["pyobject"], "no-docstring" in options)
             wanted = []
             for part in options["emphasize-lines"].split(","):
                 first, _, last = part.strip().partition("-")
@@ -37,14 +40,31 @@ def highlighted_excerpts() -> list[tuple[str, str, str, list[str]]]:
     return found
 
 
-def excerpt_lines(source: Path, dotted_name: str) -> list[str]:
-    """The lines Sphinx shows for ``:pyobject: dotted_name`` of ``source``."""
+def excerpt_lines(source: Path, dotted_name: str, no_docstring: bool = False) -> list[str]:
+    """The lines Sphinx shows for ``:pyobject: dotted_name`` of ``source``.
+
+    With ``no_docstring``, the docstring and the blank lines after it are left out, as the
+    ``:no-docstring:`` option does. (Computed here with ``ast`` on its own, so this test
+    does not simply repeat the extension's code; ``test_no_docstring_in_a_real_build``
+    checks that the two agree.)
+    """
+    lines = source.read_text().splitlines()
     body = ast.parse(source.read_text()).body
     node = None
     for name in dotted_name.split("."):
         node = next(n for n in body if getattr(n, "name", None) == name)
         body = getattr(node, "body", [])
-    return source.read_text().splitlines()[node.lineno - 1 : node.end_lineno]
+    shown = list(range(node.lineno - 1, node.end_lineno))
+    if no_docstring:
+        docstring = node.body[0]
+        assert isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
+        gone = set(range(docstring.lineno - 1, docstring.end_lineno))
+        after = docstring.end_lineno
+        while not lines[after].strip():
+            gone.add(after)
+            after += 1
+        shown = [n for n in shown if n not in gone]
+    return [lines[n] for n in shown]
 
 
 EXCERPTS = highlighted_excerpts()
@@ -69,3 +89,118 @@ def test_highlights_mark_the_lines_they_are_meant_to(chapter, source, name, line
     else:
         # In an operation, the highlight marks the chain-rule lines.
         assert all(".grad +=" in line for line in lines), lines
+
+
+def test_excerpts_of_operations_show_code_only() -> None:
+    """Every excerpt of a Value method that has a docstring shows code only."""
+    for chapter in sorted((ROOT / "docs").glob("*.md")):
+        for match in DIRECTIVE.finditer(chapter.read_text()):
+            options = dict(re.findall(r"^:([\w-]+):[ \t]*(.*)$", match.group(2), flags=re.M))
+            name = options.get("pyobject", "")
+            source = (chapter.parent / match.group(1)).resolve()
+            if not name.startswith("Value.") or not has_docstring(source, name):
+                continue
+            # Until the coordinator applies the option in teach-rest's chapters, only the
+            # chapters this branch owns are held to it.
+            if chapter.name not in CODE_ONLY_CHAPTERS:
+                continue
+            assert "no-docstring" in options, f"{chapter.name}: {name} shows its docstring"
+
+
+def has_docstring(source: Path, dotted_name: str) -> bool:
+    body = ast.parse(source.read_text()).body
+    for name in dotted_name.split("."):
+        node = next(n for n in body if getattr(n, "name", None) == name)
+        body = node.body
+    return ast.get_docstring(node) is not None
+
+
+CODE_ONLY_CHAPTERS = {
+    "graphs.md",
+    "chain-rule.md",
+    "accumulation.md",
+    "value.md",
+    "value-functions.md",
+    "topological-order.md",
+    "reverse-mode.md",
+}
+
+
+def literal_blocks(tmp_path: Path, page: str) -> tuple[list, str]:
+    """Build a one-page Sphinx project that uses our extension: its code blocks, warnings."""
+    import io
+
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'docs' / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'excerpt']\n"
+    )
+    # literalinclude paths are relative to the page, as in the chapters.
+    (source / "index.md").write_text(page.replace("ENGINE", os.path.relpath(ENGINE, source)))
+    warnings = io.StringIO()
+    app = Sphinx(
+        str(source),
+        str(source),
+        str(tmp_path / "out"),
+        str(tmp_path / "doctrees"),
+        "html",
+        status=None,
+        warning=warnings,
+        freshenv=True,
+    )
+    app.build()
+    doctree = app.env.get_doctree("index")
+    return list(doctree.findall(nodes.literal_block)), warnings.getvalue()
+
+
+ENGINE = ROOT / "autograd" / "engine.py"
+
+
+def test_no_docstring_in_a_real_build(tmp_path: Path) -> None:
+    page = (
+        "# Excerpts\n\n"
+        "```{literalinclude} ENGINE\n:pyobject: Value.__mul__\n:no-docstring:\n"
+        ":dedent:\n:emphasize-lines: 6-7\n```\n\n"
+        "```{literalinclude} ENGINE\n:pyobject: Value.backward\n```\n"
+    )
+    (code_only, whole), warnings = literal_blocks(tmp_path, page)
+    assert not warnings
+    shown = code_only.astext().splitlines()
+    # The def line, then code: no docstring line, no doctest, no gap.
+    assert shown[0] == "def __mul__(self, other: Value | float) -> Value:"
+    assert shown[1].strip().startswith("other = ")
+    assert not any('"""' in line or ">>>" in line for line in shown)
+    # :dedent: still applies, and the highlights count the shown lines.
+    assert not shown[0].startswith(" ")
+    marked = [shown[n - 1] for n in code_only["highlight_args"]["hl_lines"]]
+    assert [line.strip() for line in marked] == [
+        "self.grad += other.data * out_grad",
+        "other.grad += self.data * out_grad",
+    ]
+    # The guard above computes the same lines on its own.
+    expected = excerpt_lines(ROOT / "autograd" / "engine.py", "Value.__mul__", True)
+    assert shown == [line.removeprefix("    ") for line in expected]
+    # Without the option, literalinclude is unchanged: the docstring is there.
+    assert '"""' in whole.astext() and ">>>" in whole.astext()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (":pyobject: Value.__init__\n:no-docstring:\n", "has no docstring"),
+        (":no-docstring:\n", "needs :pyobject:"),
+        (":pyobject: Value.__mul__\n:no-docstring:\n:lineno-match:\n", "lineno-match"),
+        (":pyobject: Value.__mul__\n:no-docstring:\n:start-after: out =\n", "start-after"),
+    ],
+)
+def test_no_docstring_refuses_what_it_cannot_do(tmp_path: Path, options, message) -> None:
+    page = "# Excerpt\n\n```{literalinclude} ENGINE\n" + options + "```\n"
+    blocks, warnings = literal_blocks(tmp_path, page)
+    # A warning (fatal in the book's -W build) that says why, and no excerpt.
+    assert message in warnings
+    assert blocks == []
