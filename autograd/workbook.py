@@ -29,6 +29,7 @@ import io
 import math
 import signal
 import sys
+import textwrap
 import threading
 import types
 from collections.abc import Callable, Iterator
@@ -508,7 +509,12 @@ class Report:
             lines.append(line)
         for result in self.steps:
             for diagnosis in result.diagnoses:
-                lines += ["", f"step {result.step.number}: {diagnosis}"]
+                first, *rest = diagnosis.split("\n")
+                prefix = f"step {result.step.number}: "
+                lines += ["", *_wrap(prefix + first, " " * len(prefix)), *rest]
+        unfinished = [result.step for result in self.steps if result.status != PASS]
+        if unfinished:
+            lines += ["", f"Next: step {unfinished[0].number}, {unfinished[0].title()}."]
         lines += ["", f"Expected numbers come from {self.references}."]
         if self.printed_lines:
             lines.append(
@@ -518,6 +524,10 @@ class Report:
         if self.passed:
             lines.append("Every step passes.")
         return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, width=88, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def _number(value: object) -> str:
@@ -611,7 +621,7 @@ class Grader:
                 return Outcome(case, "stub", stub=raised.stub())
             if isinstance(raised.error, TookTooLong):
                 self.hung.add(case.op)
-            return self._failed(case, self._diagnose_error(case, raised, "forward"))
+            return self._failed(case, self._diagnose_error(case, raised))
         out, names = built
         reference = _reference(case, self.torch)
         data = getattr(out, "data", None)
@@ -633,7 +643,7 @@ class Grader:
         if raised is not None:
             if raised.stub() == "backward":
                 return Outcome(case, "values-only", note=skip_note)
-            return self._failed(case, self._diagnose_error(case, raised, "backward"))
+            return self._failed(case, self._diagnose_error(case, raised))
         wrong = {}
         for name, want in reference.grads.items():
             got = getattr(names[name], "grad", None)
@@ -654,7 +664,7 @@ class Grader:
         self.failing.add(case.op)
         return Outcome(case, "fail", diagnosis, details or [])
 
-    def _diagnose_error(self, case: Case, raised: Raised, stage: str) -> str:
+    def _diagnose_error(self, case: Case, raised: Raised) -> str:
         error = raised.error
         what = f"{case.code} raises {raised.describe()}"
         if isinstance(error, TookTooLong):
@@ -853,9 +863,9 @@ class Grader:
             if outcome.blocked_by:
                 blocked.setdefault(outcome.blocked_by, []).append(outcome.case.code)
                 continue
-            text = f"{outcome.diagnosis}\n    {outcome.case.shown()}"
+            text = f"{outcome.diagnosis}\n        {outcome.case.shown()}"
             for detail in outcome.details:
-                text += f"\n    {detail}"
+                text += f"\n        {detail}"
             result.diagnoses.append(text)
         for methods, codes in blocked.items():
             uses = _words([f"{m} (step {STEP_OF[m]})" for m in methods])

@@ -484,3 +484,30 @@ def test_the_commands_run_without_torch_in_a_fresh_interpreter(tmp_path) -> None
     assert checked.stdout.count("not yet written") == 6
     assert "(PyTorch is not installed)" in checked.stdout
     assert checked.stderr == ""
+
+
+def test_the_readme_commands_work_as_written(tmp_path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    commands = [
+        line.split("#")[0].split() for line in readme.splitlines() if "-m autograd.workbook" in line
+    ]
+    assert [command[3] for command in commands] == ["start", "check"]
+    results = []
+    for _, _, module, *args in commands:
+        args = [arg.replace("mine", str(tmp_path / "mine")) for arg in args]
+        results.append(
+            subprocess.run(
+                [sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT
+            )
+        )
+    assert results[0].returncode == 0, results[0].stderr
+    assert results[1].returncode == 1  # the starter: every step still to write
+    assert results[1].stdout.count("not yet written") == 6
+
+
+@pytest.mark.parametrize("chapter", ["accumulation.md", "value.md", "topological-order.md"])
+def test_each_engine_chapter_ends_with_a_workbook_step(chapter: str) -> None:
+    text = (ROOT / "docs" / chapter).read_text()
+    turn = text[text.index("## Your turn") :]
+    assert "(workbook.md)" in turn
+    assert "## " not in turn[len("## Your turn") :]  # the last section of the chapter
