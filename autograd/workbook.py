@@ -143,7 +143,10 @@ class Case:
 
     ``code`` is what the report shows and what is run: an expression, or statements
     ``name = formula`` separated by ``"; "`` and then the expression. ``kind`` says what a
-    failure means (see :func:`_diagnose`).
+    wrong gradient means (``Grader._diagnose_gradients``): "op", "number", "derived" and
+    "reflected" test one operation's local derivatives; "reuse" and "shared" use a node
+    twice, to catch ``=`` instead of ``+=``; "chain", "shared-node" and "deep" test the
+    order and the depth that ``backward()`` copes with.
     """
 
     code: str
@@ -558,8 +561,9 @@ INPUT_ROLE = {"self": "its left operand (self)", "other": "its right operand (ot
 
 def _role(case: Case, name: str) -> str:
     """Which input of ``case.op`` the leaf ``name`` is, in words."""
-    if len(case.inputs) == 1 or case.op in ("__radd__", "__rmul__"):
+    if case.op not in ("__add__", "__mul__", "__sub__", "__truediv__"):
         return "its input (self)"
+    # In every such case the first input named is the left operand.
     return INPUT_ROLE["self" if name == case.inputs[0][0] else "other"]
 
 
@@ -720,6 +724,12 @@ class Grader:
             )
         if case.kind == "deep":
             return "backward() gives a wrong gradient on a long chain."
+        checked = [name for name, _ in case.inputs]
+        if case.kind == "op" and all(wrong.get(name, (None,))[0] == 0 for name in checked):
+            return (
+                f"no gradient reaches any input of {method}: is `out._backward = _backward` "
+                "missing, or are the lines of its _backward?"
+            )
         parts = []
         for name, (got, _) in wrong.items():
             role = _role(case, name)

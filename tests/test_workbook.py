@@ -177,6 +177,21 @@ def test_missing_backward_line_for_one_input() -> None:
     assert "y.grad is 0, expected 1" in text
 
 
+def test_backward_never_attached_to_the_result() -> None:
+    report = grade(
+        broken(
+            (
+                '        out = Value(t, (self,), "tanh")\n',
+                '        out = Value(t, (self,), "tanh")\n        return out\n',
+            )
+        )
+    )
+    assert statuses(report) == [PASS, PASS, PASS, PASS, FAIL, PASS]
+    text = diagnoses(report, 5)
+    assert "no gradient reaches any input of tanh(): is `out._backward = _backward` missing" in text
+    assert "x.tanh()   with x = 0.5" in text
+
+
 def test_backward_walking_the_order_forwards() -> None:
     report = grade(broken(("for node in reversed(topo):", "for node in topo:")))
     assert statuses(report)[5] == FAIL
