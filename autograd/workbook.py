@@ -431,6 +431,12 @@ class Raised:
         text = f"{type(self.error).__name__}: {self.error}"
         if self.line:
             text += f" (line {self.line}, in {self.function})"
+        if isinstance(self.error, TypeError) and "unhashable type" in str(self.error):
+            # Python sets __hash__ to None in a class that defines __eq__ without it.
+            text += (
+                ". A class that defines __eq__ loses its hash, so its objects cannot go "
+                "into a set: leave __eq__ out of Value."
+            )
         return text
 
     def stub(self) -> str:

@@ -360,6 +360,22 @@ def test_backward_and_operations_that_disagree_on_the_calling_convention() -> No
     assert "takes 0 positional arguments but 1 was given" in text
 
 
+def test_a_value_that_defines_eq_cannot_go_into_a_set() -> None:
+    report = grade(
+        broken(
+            (
+                "    def __repr__(self):",
+                "    def __eq__(self, other):\n        return self.data == other.data\n\n"
+                "    def __repr__(self):",
+            )
+        )
+    )
+    assert statuses(report)[5] == FAIL
+    text = diagnoses(report, 6)
+    assert "TypeError: unhashable type: 'Value'" in text
+    assert "defines __eq__ loses its hash" in text
+
+
 # -- The reader's file must never crash or hang the checker --------------------------------
 
 
