@@ -410,3 +410,16 @@ def test_explicit_rng_gives_exactly_the_draws_of_that_generator():
         0.6888437030500962,
         0.515908805880605,
     ]
+
+
+# --- 5. stale data: not detected, shown in the book (training-loop.md) ---------------
+
+
+def test_changing_data_between_forward_and_backward_mixes_the_two_as_the_book_shows():
+    # The engine does not detect it (a check cost 11-19% of a moons step); this pins the
+    # documented behaviour: w^3 at w = 2 has slope 12, at w = 5 slope 75, mixed gives 54.
+    w = Value(2.0)
+    cube = w * w * w
+    w.data = 5.0
+    cube.backward()
+    assert (cube.data, w.grad) == (8.0, 54.0)
