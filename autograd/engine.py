@@ -43,13 +43,15 @@ class Value:
 
     Floating-point limits follow one policy in every operation, forward and backward:
 
-    * a result too large for a float is ``inf`` (or ``-inf``), as in PyTorch; Python's own
-      ``OverflowError`` is never raised, and never a finite wrong number;
+    * a result too large for a float is ``inf`` (or ``-inf``), as in PyTorch: never
+      ``OverflowError``, never a finite wrong number. (Only an input too large to be a
+      float, such as ``Value(10 ** 400)``, is refused with OverflowError.)
     * a division by zero raises ZeroDivisionError, as Python's floats do (where PyTorch
       gives ``inf``): ``1 / Value(0.0)``, ``Value(0.0) ** -1``, and the slope of
       ``x ** 0.5`` at 0 in ``backward()``;
-    * a NaN is never lost: every operation on NaN gives NaN, and its gradient is NaN or the
-      same number as PyTorch's (``relu`` passes the upstream gradient through, as PyTorch).
+    * a NaN is never lost: every operation on NaN gives NaN (except ``x ** 0``, which is 1,
+      as in PyTorch), and its gradient is NaN or the same number as PyTorch's (``relu``
+      passes the upstream gradient through, as PyTorch does).
     """
 
     # Each op's _backward gets the nodes and numbers it reads as default arguments, stored
@@ -83,11 +85,14 @@ class Value:
     def __bool__(self) -> bool:
         """Refused: ``if loss:`` would test the node, not its number; test ``loss.data``.
 
-        >>> Value(0.0).data > 0
-        False
+        >>> if Value(0.0):  # doctest: +ELLIPSIS
+        ...     pass
+        Traceback (most recent call last):
+          ...
+        TypeError: a Value has no truth value: test its number instead, ...
         """
         raise TypeError(
-            f"a Value has no truth value: test its number instead, such as"
+            "a Value has no truth value: test its number instead, such as"
             f" 'if v.data > 0:' (here v.data is {self.data!r})"
         )
 
