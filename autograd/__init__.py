@@ -11,15 +11,17 @@
 from autograd.collector import gc_paused
 from autograd.draw import to_dot
 from autograd.engine import Value, topological_order
-from autograd.nn import MLP, Layer, Module, Neuron
+from autograd.nn import MLP, Layer, Module, Neuron, Parameter, manual_seed
 
 __all__ = [
     "MLP",
     "Layer",
     "Module",
     "Neuron",
+    "Parameter",
     "Value",
     "gc_paused",
+    "manual_seed",
     "to_dot",
     "topological_order",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from numbers import Real
+from numbers import Integral, Real
 
 
 def _leaf_backward(out_grad: float) -> None:
@@ -20,11 +20,38 @@ def _leaf_backward(out_grad: float) -> None:
 class Value:
     """A scalar node of the computational graph: ``data``, ``grad`` and how it was made.
 
+    >>> from autograd.engine import Value
     >>> a = Value(2.0, label="a")
     >>> a
     Value(data=2.0, grad=0.0)
     >>> a.label
     'a'
+
+    ``data`` may be any real number (``int``, ``float``, a NumPy scalar...) but not a
+    ``bool``; it is stored as a float. Operations combine a Value with another Value or such
+    a number; anything else raises TypeError.
+
+    A Value is a node, not a number, in three ways:
+
+    * ``==`` is identity, as for any Python object (nodes live in sets and dicts): two nodes
+      holding equal numbers are still two nodes. Compare numbers with ``a.data == b.data``.
+    * ``bool(v)``, and so ``if v:`` or ``while v:``, raises TypeError: test the number,
+      ``if v.data > 0:``.
+    * ``copy.copy``, ``copy.deepcopy`` and ``pickle`` work on leaves (and so on a whole
+      ``Module``) but raise TypeError for a node that has inputs: the copy would share the
+      original graph, and its ``backward()`` would fill in the original leaves.
+
+    Floating-point limits follow one policy in every operation, forward and backward:
+
+    * a result too large for a float is ``inf`` (or ``-inf``), as in PyTorch: never
+      ``OverflowError``, never a finite wrong number. (Only an input too large to be a
+      float, such as ``Value(10 ** 400)``, is refused with OverflowError.)
+    * a division by zero raises ZeroDivisionError, as Python's floats do (where PyTorch
+      gives ``inf``): ``1 / Value(0.0)``, ``Value(0.0) ** -1``, and the slope of
+      ``x ** 0.5`` at 0 in ``backward()``;
+    * a NaN is never lost: every operation on NaN gives NaN (except ``x ** 0``, which is 1,
+      as in PyTorch), and its gradient is NaN or the same number as PyTorch's (``relu``
+      passes the upstream gradient through, as PyTorch does).
     """
 
     # Each op's _backward gets the nodes and numbers it reads as default arguments, stored
@@ -53,7 +80,33 @@ class Value:
         self._backward: Callable[[float], None] = _leaf_backward
 
     def __repr__(self) -> str:
-        return f"Value(data={self.data!r}, grad={self.grad!r})"
+        return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r})"
+
+    def __bool__(self) -> bool:
+        """Refused: ``if loss:`` would test the node, not its number; test ``loss.data``.
+
+        >>> if Value(0.0):  # doctest: +ELLIPSIS
+        ...     pass
+        Traceback (most recent call last):
+          ...
+        TypeError: a Value has no truth value: test its number instead, ...
+        """
+        raise TypeError(
+            "a Value has no truth value: test its number instead, such as"
+            f" 'if v.data > 0:' (here v.data is {self.data!r})"
+        )
+
+    def __reduce_ex__(self, protocol: int) -> str | tuple[object, ...]:
+        # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
+        # would share its inputs, so the copy's backward() would write into the original
+        # graph; like PyTorch for a non-leaf tensor, refuse.
+        if self._prev:
+            raise TypeError(
+                f"cannot copy a Value that has inputs (made by {self._op!r}): the copy would"
+                " share the original graph. Copy the leaves (or the Module) and compute"
+                " again, or copy only the number: Value(v.data)"
+            )
+        return super().__reduce_ex__(protocol)
 
     def __add__(self, other: Value | float) -> Value:
         """Sum ``self + other``; d/dself = 1, d/dother = 1.
@@ -63,7 +116,7 @@ class Value:
         >>> a.grad, b.grad
         (1.0, 1.0)
         """
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else Value(_number(other, "+"))
         out = Value(self.data + other.data, (self, other), "+")
 
         def _backward(out_grad, self=self, other=other):
@@ -81,7 +134,7 @@ class Value:
         >>> a.grad, b.grad
         (-3.0, 2.0)
         """
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else Value(_number(other, "*"))
         out = Value(self.data * other.data, (self, other), "*")
 
         def _backward(out_grad, self=self, other=other):
@@ -94,25 +147,29 @@ class Value:
     def __pow__(self, other: int | float) -> Value:
         """Power ``self ** other`` for a constant exponent n; d/dself = n * self ** (n - 1).
 
-        At self = 0 with n < 1 the formula divides by zero, and ``backward()`` raises
-        ZeroDivisionError rather than return inf or nan.
+        At self = 0 a negative power divides by zero, and so does the slope of a power
+        0 < n < 1 in ``backward()``: both raise ZeroDivisionError. ``x ** 0`` has slope 0
+        everywhere, 0 included, as in PyTorch.
 
         >>> a = Value(3.0)
         >>> (a ** 2).backward()
         >>> a.grad
         6.0
         """
-        if not isinstance(other, int | float) or isinstance(other, bool):
+        if not isinstance(other, Real) or isinstance(other, bool):
             raise TypeError(
                 f"the exponent must be an int or float constant, got {type(other).__name__}"
                 " (for a Value exponent write (b * a.log()).exp())"
             )
+        other = int(other) if isinstance(other, Integral) else float(other)
         if self.data < 0 and not float(other).is_integer():
             raise ValueError(f"{self.data!r} ** {other!r} is not a real number")
-        out = Value(self.data**other, (self,), f"**{other}")
+        out = Value(_power(self.data, other), (self,), f"**{other}")
 
         def _backward(out_grad, self=self, other=other):
-            self.grad += other * self.data ** (other - 1) * out_grad
+            # x ** 0 is constant: slope 0, also at x = 0, where n * x ** (n - 1) is 0 / 0
+            local = other * _power(self.data, other - 1) if other != 0 else 0.0
+            self.grad += local * out_grad
 
         out._backward = _backward
         return out
@@ -131,14 +188,22 @@ class Value:
         >>> Value(5.0) - 3
         Value(data=2.0, grad=0.0)
         """
+        other = other if isinstance(other, Value) else _number(other, "-")
         return self + (-other)
 
     def __truediv__(self, other: Value | float) -> Value:
         """Quotient ``self / other``, built as ``self * other ** -1``.
 
+        Exact to float precision for 1e-154 < abs(other) < 1e154. Beyond that, the
+        divisor's gradient, which goes through ``other ** -2``, leaves the float range:
+        it underflows to 0 for a huge divisor and overflows to inf for a tiny one (and
+        for abs(other) < 5.6e-309 the quotient itself is inf). Dividing by 0 raises
+        ZeroDivisionError.
+
         >>> Value(3.0) / 4
         Value(data=0.75, grad=0.0)
         """
+        other = other if isinstance(other, Value) else Value(_number(other, "/"))
         return self * other**-1
 
     def __radd__(self, other: float) -> Value:
@@ -155,6 +220,7 @@ class Value:
         >>> 1 - Value(2.0)
         Value(data=-1.0, grad=0.0)
         """
+        other = _number(other, "-")
         return (-self) + other  # other - self
 
     def __rmul__(self, other: float) -> Value:
@@ -171,6 +237,7 @@ class Value:
         >>> 1 / Value(4.0)
         Value(data=0.25, grad=0.0)
         """
+        other = _number(other, "/")
         return self**-1 * other  # other / self
 
     def tanh(self) -> Value:
@@ -199,11 +266,12 @@ class Value:
         >>> a.grad
         0.0
         """
-        out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
+        # Tested as `<= 0`, so a NaN passes through (NaN > 0 is False), as in PyTorch.
+        out = Value(0.0 if self.data <= 0 else self.data, (self,), "relu")
 
         def _backward(out_grad, self=self):
             # At exactly 0 the derivative is undefined; like PyTorch, we use 0.
-            self.grad += (1.0 if self.data > 0 else 0.0) * out_grad
+            self.grad += (0.0 if self.data <= 0 else 1.0) * out_grad
 
         out._backward = _backward
         return out
@@ -216,7 +284,10 @@ class Value:
         >>> a.grad
         1.0
         """
-        e = math.exp(self.data)
+        try:
+            e = math.exp(self.data)
+        except OverflowError:  # too large for a float: inf, as in PyTorch
+            e = math.inf
         out = Value(e, (self,), "exp")
 
         def _backward(out_grad, self=self, e=e):
@@ -299,6 +370,26 @@ def _as_float(data: object) -> float:
     return float(data)
 
 
+def _number(other: object, op: str) -> float:
+    """The plain-number operand of ``op`` as a float; a TypeError naming ``op`` if it is not one."""
+    if not isinstance(other, Real) or isinstance(other, bool):
+        raise TypeError(
+            f"unsupported operand for {op}: Value and {type(other).__name__}"
+            " (a Value combines with another Value or a real number)"
+        )
+    return float(other)
+
+
+def _power(x: float, n: int | float) -> float:
+    """``x ** n``, with this engine's policy: inf when too large, division by zero an error."""
+    if x == 0 and n < 0:
+        raise ZeroDivisionError(f"division by zero: {x!r} ** {n!r}")
+    try:
+        return x**n
+    except OverflowError:  # too large for a float: inf, as in PyTorch
+        return -math.inf if x < 0 and n % 2 == 1 else math.inf
+
+
 def _sigmoid(x: float) -> float:
     # Two forms so that exp never overflows: exp(-x) for x >= 0, exp(x) for x < 0.
     if x >= 0:
@@ -313,6 +404,7 @@ def topological_order(root: Value) -> list[Value]:
     The walk keeps its own stack instead of recursing, so a graph a million nodes deep
     needs no change to Python's recursion limit.
 
+    >>> from autograd.engine import Value, topological_order
     >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
     >>> c = a * b
     >>> c.label = "c"

@@ -2,31 +2,91 @@
 
 A :class:`Neuron` computes a weighted sum of its inputs plus a bias and passes it through
 an activation; a :class:`Layer` is several neurons reading the same inputs; an :class:`MLP`
-feeds each layer's outputs to the next. Every weight and bias is a leaf ``Value``, so one
-``loss.backward()`` gives each of them its gradient.
+feeds each layer's outputs to the next. Every weight and bias is a :class:`Parameter`, a
+leaf ``Value``, so one ``loss.backward()`` gives each of them its gradient.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Sized
+from numbers import Integral
+from typing import NoReturn
 
 from autograd.engine import Value
 
 #: The activations a neuron can apply to its weighted sum; "linear" applies none.
 ACTIVATIONS = ("tanh", "relu", "linear")
 
+#: Where a Neuron, Layer or MLP built without an ``rng`` draws its weights from, one
+#: network after another (like PyTorch's global generator); :func:`manual_seed` seeds it.
+default_generator = random.Random(0)
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generator that modules built without an ``rng`` draw their weights from.
+
+    >>> from autograd.nn import Neuron, manual_seed
+    >>> manual_seed(1)
+    >>> first = [w.data for w in Neuron(3).w]
+    >>> second = [w.data for w in Neuron(3).w]
+    >>> first == second  # each neuron draws new weights
+    False
+    >>> manual_seed(1)
+    >>> first == [w.data for w in Neuron(3).w]  # the same seed, the same draws
+    True
+    """
+    if not isinstance(seed, Integral) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    default_generator.seed(int(seed))
+
+
+class Parameter(Value):
+    """A trainable leaf ``Value``: every weight and bias a :class:`Module` creates.
+
+    It takes part in operations like any Value, and their results are plain Values. Only
+    the in-place operators are refused: ``p -= lr * p.grad`` would make the name ``p``
+    point to a new node and leave the parameter unchanged. Change its number instead.
+
+    >>> from autograd.nn import Parameter
+    >>> p = Parameter(1.0)
+    >>> p.grad = 0.5
+    >>> p.data -= 0.1 * p.grad
+    >>> p
+    Parameter(data=0.95, grad=0.5)
+    >>> p -= 0.1 * p.grad  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    TypeError: p -= ... would make the name p point to a new graph node ... p.data -= ...
+    """
+
+    __slots__ = ()
+
+    def __iadd__(self, other: object) -> NoReturn:
+        raise _in_place_error("+=")
+
+    def __isub__(self, other: object) -> NoReturn:
+        raise _in_place_error("-=")
+
+    def __imul__(self, other: object) -> NoReturn:
+        raise _in_place_error("*=")
+
+    def __itruediv__(self, other: object) -> NoReturn:
+        raise _in_place_error("/=")
+
 
 class Module:
     """Anything with trainable parameters.
 
+    >>> import random
+    >>> from autograd.nn import MLP, Layer, Module, Neuron, Parameter
     >>> m = Module()
     >>> m.parameters()
     []
     """
 
-    def parameters(self) -> list[Value]:
-        """Every trainable ``Value`` of this module, in a fixed order."""
+    def parameters(self) -> list[Parameter]:
+        """Every trainable ``Parameter`` of this module, in a fixed order."""
         return []
 
     def zero_grad(self) -> None:
@@ -45,10 +105,11 @@ class Module:
 class Neuron(Module):
     """One neuron: ``activation(w . x + b)`` with ``nin`` weights and a bias.
 
-    Weights start uniform in [-1, 1] and the bias at 0, drawn from ``rng``; without one, a
-    ``random.Random(0)`` is used, so the same call always builds the same neuron.
+    Weights start uniform in [-1, 1] and the bias at 0. They are drawn from ``rng``, so the
+    same ``random.Random(seed)`` always builds the same neuron; without one, from the
+    module's ``default_generator`` (see :func:`manual_seed`), so each new neuron differs.
 
-    >>> n = Neuron(2, activation="linear")
+    >>> n = Neuron(2, activation="linear", rng=random.Random(0))
     >>> n.w[0].data, n.w[1].data = 2.0, -1.0
     >>> n([3.0, 4.0])
     Value(data=2.0, grad=0.0)
@@ -60,15 +121,14 @@ class Neuron(Module):
         _check_size("nin", nin)
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-        rng = rng if rng is not None else random.Random(0)
-        self.w = [Value(rng.uniform(-1.0, 1.0)) for _ in range(nin)]
-        self.b = Value(0.0)
+        rng = _check_rng(rng)
+        self.w = [Parameter(rng.uniform(-1.0, 1.0)) for _ in range(nin)]
+        self.b = Parameter(0.0)
         self.activation = activation
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """The neuron's output for the inputs ``x``, one number or Value per weight."""
-        if len(x) != len(self.w):
-            raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
+        _check_inputs(x, len(self.w))
         act = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
         if self.activation == "tanh":
             return act.tanh()
@@ -76,7 +136,7 @@ class Neuron(Module):
             return act.relu()
         return act
 
-    def parameters(self) -> list[Value]:
+    def parameters(self) -> list[Parameter]:
         return self.w + [self.b]
 
     def __repr__(self) -> str:
@@ -86,7 +146,7 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons, each reading the same ``nin`` inputs; returns a list of ``nout`` values.
 
-    >>> layer = Layer(3, 2)
+    >>> layer = Layer(3, 2, rng=random.Random(0))
     >>> len(layer([1.0, 2.0, 3.0]))
     2
     """
@@ -95,14 +155,13 @@ class Layer(Module):
         self, nin: int, nout: int, activation: str = "tanh", rng: random.Random | None = None
     ) -> None:
         _check_size("nout", nout)
-        rng = rng if rng is not None else random.Random(0)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         """The outputs of all neurons for the inputs ``x``, always as a list."""
         return [n(x) for n in self.neurons]
 
-    def parameters(self) -> list[Value]:
+    def parameters(self) -> list[Parameter]:
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
@@ -116,12 +175,12 @@ class MLP(Module):
     defaults to the same. With a single output neuron the network returns a ``Value``,
     otherwise a list of them.
 
-    >>> net = MLP(3, [4, 4, 1])
+    >>> net = MLP(3, [4, 4, 1], rng=random.Random(0))
     >>> len(net.parameters())
     41
     >>> isinstance(net([2.0, 3.0, -1.0]), Value)
     True
-    >>> len(MLP(3, [4, 2])([2.0, 3.0, -1.0]))
+    >>> len(MLP(3, [4, 2], rng=random.Random(0))([2.0, 3.0, -1.0]))
     2
     """
 
@@ -133,9 +192,7 @@ class MLP(Module):
         output_activation: str | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        if len(nouts) == 0:
-            raise ValueError("nouts must list at least one layer size")
-        rng = rng if rng is not None else random.Random(0)
+        nouts = _check_sizes(nouts)
         last = output_activation if output_activation is not None else activation
         sizes = [nin, *nouts]
         self.layers = [
@@ -149,15 +206,57 @@ class MLP(Module):
             x = layer(x)
         return x[0] if len(x) == 1 else x
 
-    def parameters(self) -> list[Value]:
+    def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
 
 
+def _in_place_error(op: str) -> TypeError:
+    return TypeError(
+        f"p {op} ... would make the name p point to a new graph node and leave the parameter"
+        f" unchanged; change its number instead: p.data {op} ..."
+        " (a gradient step is p.data -= learning_rate * p.grad)"
+    )
+
+
+def _check_rng(rng: random.Random | None) -> random.Random:
+    if rng is None:
+        return default_generator
+    if not isinstance(rng, random.Random):
+        raise TypeError(
+            f"rng must be a random.Random, such as random.Random(0), or None, got"
+            f" {type(rng).__name__}: {rng!r}"
+        )
+    return rng
+
+
 def _check_size(name: str, size: int) -> None:
-    if not isinstance(size, int) or isinstance(size, bool):
+    # bool is a subclass of int, but Neuron(True) is a mistake; NumPy ints are welcome.
+    if not isinstance(size, Integral) or isinstance(size, bool):
         raise TypeError(f"{name} must be an int, got {type(size).__name__}")
     if size < 1:
         raise ValueError(f"{name} must be at least 1, got {size}")
+
+
+def _check_sizes(nouts: Sequence[int]) -> list[int]:
+    if not isinstance(nouts, Iterable) or isinstance(nouts, str):
+        raise TypeError(
+            f"nouts must be a list of layer sizes, such as [4, 1], got"
+            f" {type(nouts).__name__}: {nouts!r}"
+        )
+    nouts = list(nouts)
+    if len(nouts) == 0:
+        raise ValueError("nouts must list at least one layer size")
+    return nouts
+
+
+def _check_inputs(x: Sequence[Value | float], nin: int) -> None:
+    if not isinstance(x, Sized):
+        raise TypeError(
+            f"a neuron takes a sequence of {nin} inputs, such as a list, got"
+            f" {type(x).__name__}: {x!r}"
+        )
+    if len(x) != nin:
+        raise ValueError(f"this neuron takes {nin} inputs, got {len(x)}")

@@ -79,14 +79,20 @@ MUTANTS = [
     Mutant(
         "pow",
         "pow: drop the factor n",
-        "self.grad += other * self.data ** (other - 1) * out_grad",
-        "self.grad += self.data ** (other - 1) * out_grad",
+        "local = other * _power(self.data, other - 1)",
+        "local = _power(self.data, other - 1)",
     ),
     Mutant(
         "pow",
         "pow: exponent n, not n - 1",
-        "other * self.data ** (other - 1) * out_grad",
-        "other * self.data ** other * out_grad",
+        "other * _power(self.data, other - 1) if",
+        "other * _power(self.data, other) if",
+    ),
+    Mutant(
+        "pow",
+        "pow: x ** 0 has slope 1",
+        "if other != 0 else 0.0",
+        "if other != 0 else 1.0",
     ),
     Mutant(
         "tanh",
@@ -97,14 +103,20 @@ MUTANTS = [
     Mutant(
         "relu",
         "relu: slope 1 everywhere",
-        "(1.0 if self.data > 0 else 0.0) * out_grad",
+        "(0.0 if self.data <= 0 else 1.0) * out_grad",
         "1.0 * out_grad",
     ),
     Mutant(
         "relu",
         "relu: slope 1 at the kink",
-        "(1.0 if self.data > 0 else 0.0) * out_grad",
-        "(1.0 if self.data >= 0 else 0.0) * out_grad",
+        "(0.0 if self.data <= 0 else 1.0) * out_grad",
+        "(0.0 if self.data < 0 else 1.0) * out_grad",
+    ),
+    Mutant(
+        "relu",
+        "relu: NaN becomes 0",
+        "0.0 if self.data <= 0 else self.data",
+        "self.data if self.data > 0 else 0.0",
     ),
     Mutant(
         "exp",
@@ -180,6 +192,14 @@ MUTANTS = [
         "sigmoid: wrong negative branch",
         "return e / (1.0 + e)",
         "return 1.0 / (1.0 + e)",
+    ),
+    # The policy for results too large for a float: inf with the right sign, never finite.
+    Mutant("exp", "exp: overflow gives 0", "e = math.inf", "e = 0.0"),
+    Mutant(
+        "pow",
+        "pow: overflow always +inf",
+        "return -math.inf if x < 0 and n % 2 == 1 else math.inf",
+        "return math.inf",
     ),
     # The backward pass itself.
     Mutant(
