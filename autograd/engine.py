@@ -54,13 +54,16 @@ class Value:
       passes the upstream gradient through, as PyTorch does).
     """
 
-    # Each op's _backward gets the nodes and numbers it reads as default arguments, stored
-    # in one tuple when the op runs (like PyTorch's ctx.save_for_backward). As closure
-    # variables they would cost a tuple plus one cell each per node: 80 more bytes, and
-    # two more objects for the cyclic garbage collector to walk (benchmarks/RESULTS.md).
+    # Each op's _backward receives the upstream gradient as its argument and the inputs it
+    # reads as default arguments, saved when the op runs (like PyTorch's
+    # ctx.save_for_backward). So no _backward refers to its own output: the graph has no
+    # reference cycles and is freed as soon as it is no longer used (docs/chain-rule.md).
+    # Default arguments are one tuple; closure variables would add a cell per variable
+    # (benchmarks/RESULTS.md).
     #
-    # Slots instead of a per-instance __dict__: a training step creates tens of thousands
-    # of nodes, and slots make each one smaller and faster to build.
+    # A fixed list of attributes instead of a dict per Value: a training step creates tens
+    # of thousands of nodes, and each one is smaller and quicker to make. A misspelt
+    # attribute (v.gard = 0.0) raises AttributeError instead of being silently added.
     __slots__ = ("data", "grad", "label", "_prev", "_op", "_backward")
 
     def __init__(
@@ -70,8 +73,9 @@ class Value:
         _op: str = "",
         label: str = "",
     ) -> None:
-        # Nearly every Value is built by an operation from a float it just computed, so
-        # only anything else takes the slower road through the type check.
+        # data is always a float. Operations pass the float they computed and skip the
+        # check; anything else (3, "3", True) goes through _as_float, which converts an
+        # int and refuses the rest with a TypeError.
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self.label = label
@@ -365,7 +369,8 @@ def _as_float(data: object) -> float:
     # bool is a subclass of int, but Value(True) is almost always a mistake.
     if not isinstance(data, Real) or isinstance(data, bool):
         raise TypeError(
-            f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
+            "Value() needs a real number (int or float), "
+            f"got {type(data).__name__}: {data!r}"
         )
     return float(data)
 
