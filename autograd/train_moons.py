@@ -15,7 +15,7 @@ import math
 import random
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograd.collector import gc_paused
@@ -42,11 +42,14 @@ class Moons:
 
 @dataclass
 class History:
-    """What ``train`` records: each step's minibatch loss, and weights at chosen steps."""
+    """What ``train`` records: each step's minibatch loss, and weights at chosen steps.
 
-    losses: list[float] = field(default_factory=list)
-    #: weights[k] holds every parameter's value after k steps.
-    weights: dict[int, list[float]] = field(default_factory=dict)
+    ``losses[k]`` is the loss of step k + 1, measured before its update; ``weights[k]``
+    holds every parameter's value after k steps.
+    """
+
+    losses: list[float]
+    weights: dict[int, list[float]]
 
 
 def make_data(samples: int, noise: float, rng: random.Random) -> Moons:
@@ -115,7 +118,7 @@ def train(
     keep_weights_at: Sequence[int] = (),
 ) -> History:
     """Train for ``steps`` minibatch steps; print a report every ``log_every`` steps."""
-    history = History()
+    history = History([], {})
     batches = minibatches(len(data.train_points), batch_size, rng)
 
     def checkpoint(step: int) -> None:
