@@ -244,10 +244,16 @@ def plot_snapshots(net: MLP, data: Moons, weights: dict[int, list[float]], path:
 def plot_losses(curves: dict[str, list[float]], path: str, title: str) -> None:
     """Save each optimizer's minibatch loss, smoothed, on one log-scale plot."""
     plt = _pyplot()
+    from matplotlib.ticker import LogLocator, NullFormatter
+
     fig, ax = plt.subplots(figsize=(6.4, 3.8), layout="constrained")
     for (name, losses), style in zip(curves.items(), ("-", "--", ":")):
         ax.plot(range(1, len(losses) + 1), _smoothed(losses), style, linewidth=2, label=name)
     ax.set_yscale("log")
+    # Plain numbers at 1, 2 and 5 times each power of ten, instead of powers of ten.
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter("{x:g}")
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("step")
     ax.set_ylabel("minibatch loss (moving average)")
     ax.set_title(title)
@@ -347,13 +353,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m autograd.train_moons", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed for data, weights, batches")
-    parser.add_argument("--samples", type=positive_int, default=300, help="number of points")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the data, weights and batches (default 0)"
+    )
+    parser.add_argument(
+        "--samples", type=positive_int, default=300, metavar="N", help="points (default 300)"
+    )
     parser.add_argument(
         "--noise",
         type=non_negative_float,
         default=0.15,
-        help="standard deviation of the noise on each coordinate",
+        metavar="SD",
+        help="standard deviation of the noise on each coordinate (default 0.15)",
     )
     parser.add_argument(
         "--hidden",
@@ -361,52 +372,68 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         nargs="*",
         default=[8, 8],
         metavar="SIZE",
-        help="hidden layer sizes (none: a linear model)",
+        help="hidden layer sizes (default 8 8; none: no hidden layer)",
     )
-    parser.add_argument("--steps", type=positive_int, default=400, help="training steps")
     parser.add_argument(
-        "--batch-size", type=positive_int, default=16, help="training points per step"
+        "--steps", type=positive_int, default=400, metavar="N", help="training steps (default 400)"
     )
-    parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
     parser.add_argument(
-        "--lr", type=positive_float, help="learning rate (default 0.05 for sgd, 0.01 for adam)"
+        "--batch-size",
+        type=positive_int,
+        default=16,
+        metavar="N",
+        help="training points per step (default 16)",
     )
-    parser.add_argument("--momentum", type=non_negative_float, help="momentum of sgd (default 0.9)")
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default sgd)")
+    parser.add_argument(
+        "--lr",
+        type=positive_float,
+        metavar="RATE",
+        help="learning rate (default 0.05 for sgd, 0.01 for adam)",
+    )
+    parser.add_argument(
+        "--momentum", type=non_negative_float, metavar="M", help="momentum of sgd (default 0.9)"
+    )
     parser.add_argument(
         "--weight-decay",
         type=non_negative_float,
         default=1e-4,
+        metavar="W",
         help="L2 penalty on every weight (default 1e-4)",
     )
     parser.add_argument(
         "--log-every",
         type=non_negative_int,
         default=50,
-        help="print the loss and accuracies this often (0: never)",
+        metavar="N",
+        help="print the loss and accuracies this often (default 50; 0: never)",
     )
     parser.add_argument(
-        "--plot",
-        type=plot_path,
-        metavar="PATH",
-        help="save the final decision boundary to this file",
+        "--plot", type=plot_path, metavar="PATH", help="save the final decision boundary"
     )
     parser.add_argument(
         "--snapshots",
         type=plot_path,
         metavar="PATH",
-        help="save the boundary at several steps of training to this file",
+        help="save the boundary at several steps of training",
     )
     parser.add_argument(
         "--compare-optimizers",
         type=plot_path,
         metavar="PATH",
-        help="train with SGD, SGD with momentum and Adam; plot their losses",
+        help="train with SGD, SGD with momentum and Adam instead; plot their losses",
     )
     args = parser.parse_args(argv)
     if args.optimizer == "adam" and args.momentum is not None:
         parser.error("--momentum applies to --optimizer sgd only")
-    if args.compare_optimizers and (args.lr or args.momentum is not None):
-        parser.error("--compare-optimizers uses each optimizer's default --lr and --momentum")
+    chosen = (args.optimizer, args.lr, args.momentum)
+    if args.compare_optimizers and any(option is not None for option in chosen):
+        parser.error(
+            "--compare-optimizers trains each optimizer with its defaults: "
+            "leave out --optimizer, --lr and --momentum"
+        )
+    if args.optimizer is None:
+        args.optimizer = "sgd"
     if args.lr is None:
         args.lr = DEFAULT_LR[args.optimizer]
     if args.momentum is None:
@@ -459,8 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{args.samples} points: {len(data.train_points)} for training, "
             f"{len(data.test_points)} for testing; seed {args.seed}"
         )
+        print(f"MLP(2, {[*args.hidden, 1]}): {len(net.parameters())} parameters")
         print(
-            f"MLP(2, {[*args.hidden, 1]}): {len(net.parameters())} parameters; "
             f"{describe(optimizer)}, weight decay {args.weight_decay:g}, "
             f"batches of {args.batch_size}"
         )
