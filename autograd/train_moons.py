@@ -503,7 +503,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         train_accuracy = accuracy(net, data.train_points, data.train_labels)
         test_accuracy = accuracy(net, data.test_points, data.test_labels)
-        print(f"final accuracy: train {train_accuracy:.1%}, test {test_accuracy:.1%}")
         if args.plot:
             title = f"After {args.steps} steps: test accuracy {test_accuracy:.1%}"
             plot_boundary(net, data, args.plot, title)
@@ -511,6 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.snapshots:
             plot_snapshots(net, data, history.weights, args.snapshots)
             print(f"boundary at steps {sorted(history.weights)} saved to {args.snapshots}")
+    print(f"final accuracy: train {train_accuracy:.1%}, test {test_accuracy:.1%}")
     return 0
 
 

@@ -178,9 +178,10 @@ def test_plot_and_snapshots_write_images(tmp_path, capsys) -> None:
     assert train_moons.main([*SHORT, "--plot", str(boundary), "--snapshots", str(snapshots)]) == 0
     assert boundary.read_bytes().startswith(b"\x89PNG")
     assert b"<svg" in snapshots.read_bytes()[:1000]
-    out = capsys.readouterr().out
-    assert f"decision boundary saved to {boundary}" in out
-    assert f"boundary at steps [0, 3] saved to {snapshots}" in out
+    lines = capsys.readouterr().out.splitlines()
+    assert f"decision boundary saved to {boundary}" in lines
+    assert f"boundary at steps [0, 3] saved to {snapshots}" in lines
+    assert lines[-1].startswith("final accuracy: train ")
 
 
 def test_compare_optimizers_trains_three_and_writes_the_plot(tmp_path, capsys) -> None:
