@@ -223,16 +223,16 @@ def plot_snapshots(net: MLP, data: Moons, weights: dict[int, list[float]], path:
     """Save the boundary after each recorded step, side by side (``--snapshots``)."""
     plt = _pyplot()
     steps = sorted(weights)
-    columns = 3
+    columns = 2  # two across stay legible on a phone
     rows = math.ceil(len(steps) / columns)
     fig, axes = plt.subplots(
-        rows, columns, figsize=(8, 2.3 * rows), layout="constrained", squeeze=False
+        rows, columns, figsize=(7, 2.5 * rows), layout="constrained", squeeze=False
     )
     for ax, step in zip(axes.flat, steps):
         for p, value in zip(net.parameters(), weights[step]):
             p.data = value
         draw_boundary(ax, net, data, grid=40)
-        ax.set_title(f"after {step} steps", fontsize="medium")
+        ax.set_title(f"after {step} steps", fontsize="large")
         ax.set_xticks([])
         ax.set_yticks([])
     for ax in axes.flat[len(steps) :]:
