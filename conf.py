@@ -58,7 +58,10 @@ autodoc_default_options = {"members": True}
 # signature (Sequence, random.Random) has no target to link to: that is expected, while a
 # missing target of our own stays an error.
 nitpick_ignore_regex = [
-    (r"py:(class|obj|exc|func|data|mod)", r"(collections\.abc|typing|random|math|numbers)\..*"),
+    (
+        r"py:(class|obj|exc|func|data|mod)",
+        r"(argparse|collections\.abc|typing|random|math|numbers)\..*",
+    ),
 ]
 
 # -- Graphs ----------------------------------------------------------------------------

@@ -1,0 +1,518 @@
+"""Train an MLP to tell two interleaved half-moons apart, and test it on points it never saw.
+
+Run it with ``python -m autograd.train_moons`` (``--help`` lists the options). The data are
+two noisy half circles, one class each; a third of the points are held back for testing.
+The network is trained in minibatches with a logistic loss and an optimizer from
+:mod:`autograd.optim`, and the script prints the loss and the accuracy on the training and
+the test points as it goes. ``--plot``, ``--snapshots`` and ``--compare-optimizers`` draw
+the decision boundary, the boundary at several steps, and three optimizers' loss curves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograd.collector import gc_paused
+from autograd.datasets import make_moons, train_test_split
+from autograd.engine import Value
+from autograd.nn import MLP
+from autograd.optim import SGD, Adam
+
+#: The steps after which ``--snapshots`` draws the boundary (and the last step).
+SNAPSHOT_STEPS = (0, 10, 25, 50, 100)
+#: The learning rate each optimizer gets unless ``--lr`` says otherwise.
+DEFAULT_LR = {"sgd": 0.05, "adam": 0.01}
+
+
+@dataclass
+class Moons:
+    """The points of one run, split into training and test points; labels are 0 or 1."""
+
+    train_points: list[list[float]]
+    train_labels: list[int]
+    test_points: list[list[float]]
+    test_labels: list[int]
+
+
+@dataclass
+class History:
+    """What ``train`` records: each step's minibatch loss, and weights at chosen steps.
+
+    ``losses[k]`` is the loss of step k + 1, measured before its update; ``weights[k]``
+    holds every parameter's value after k steps.
+    """
+
+    losses: list[float]
+    weights: dict[int, list[float]]
+
+
+def make_data(samples: int, noise: float, rng: random.Random) -> Moons:
+    """``samples`` moons points; a third of them, chosen at random, are kept for testing."""
+    points, labels = make_moons(samples, noise, rng)
+    train_points, test_points, train_labels, test_labels = train_test_split(
+        points, labels, 1 / 3, rng
+    )
+    return Moons(train_points, train_labels, test_points, test_labels)
+
+
+def softplus(x: Value) -> Value:
+    """log(1 + exp(x)), written so that neither exp overflows nor log sees 0."""
+    # exp only ever gets a number <= 0, so log's argument stays between 1 and 2.
+    if x.data > 0:
+        return x + (1 + (-x).exp()).log()  # log(1 + e**x) = x + log(e**-x + 1)
+    return (1 + x.exp()).log()
+
+
+def logistic_loss(score: Value, label: int) -> Value:
+    """-log of the probability sigmoid(score) gives to ``label``; 0 when sure and right."""
+    # -log(sigmoid(s)) = softplus(-s) and -log(1 - sigmoid(s)) = softplus(s).
+    return softplus(-score) if label == 1 else softplus(score)
+
+
+def mean_loss(net: MLP, points: Sequence[Sequence[float]], labels: Sequence[int]) -> Value:
+    """The logistic loss averaged over the given points: one ``Value`` to call backward on."""
+    total = sum((logistic_loss(net(x), y) for x, y in zip(points, labels)), Value(0.0))
+    return total / len(points)
+
+
+def accuracy(net: MLP, points: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
+    """The fraction of points whose class the network gets right (score > 0 means 1)."""
+    right = sum((net(x).data > 0) == (y == 1) for x, y in zip(points, labels))
+    return right / len(points)
+
+
+def minibatches(n: int, batch_size: int, rng: random.Random) -> Iterator[list[int]]:
+    """Endless lists of ``batch_size`` indices; every pass visits all ``n`` in a new order."""
+    while True:
+        order = list(range(n))
+        rng.shuffle(order)
+        for start in range(0, n, batch_size):
+            yield order[start : start + batch_size]
+
+
+def training_step(
+    net: MLP, optimizer: SGD | Adam, points: list[list[float]], labels: list[int]
+) -> float:
+    """One step of the training loop on one minibatch; returns the batch's loss."""
+    loss = mean_loss(net, points, labels)  # 1. forward pass
+    optimizer.zero_grad()  # 2. zero the gradients
+    loss.backward()  # 3. backward pass
+    optimizer.step()  # 4. update
+    return loss.data
+
+
+def train(
+    net: MLP,
+    optimizer: SGD | Adam,
+    data: Moons,
+    steps: int,
+    batch_size: int,
+    rng: random.Random,
+    log_every: int = 0,
+    keep_weights_at: Sequence[int] = (),
+) -> History:
+    """Train for ``steps`` minibatch steps; print a report every ``log_every`` steps."""
+    history = History([], {})
+    batches = minibatches(len(data.train_points), batch_size, rng)
+
+    def checkpoint(step: int) -> None:
+        if step in keep_weights_at:
+            history.weights[step] = [p.data for p in net.parameters()]
+        if log_every and (step % log_every == 0 or step == steps):
+            print(report(net, data, step))
+
+    checkpoint(0)
+    for step in range(1, steps + 1):
+        batch = next(batches)
+        points = [data.train_points[i] for i in batch]
+        labels = [data.train_labels[i] for i in batch]
+        history.losses.append(training_step(net, optimizer, points, labels))
+        checkpoint(step)
+    return history
+
+
+def report(net: MLP, data: Moons, step: int) -> str:
+    """One line: the loss over all training points and both accuracies after ``step``."""
+    loss = mean_loss(net, data.train_points, data.train_labels).data
+    train_accuracy = accuracy(net, data.train_points, data.train_labels)
+    test_accuracy = accuracy(net, data.test_points, data.test_labels)
+    return (
+        f"step {step:4d}  loss {loss:.4f}  train {train_accuracy:6.1%}  test {test_accuracy:6.1%}"
+    )
+
+
+def make_optimizer(
+    name: str, params: list[Value], lr: float, momentum: float, weight_decay: float
+) -> SGD | Adam:
+    """``SGD`` or ``Adam`` by name, as the command line chooses them."""
+    if name == "adam":
+        return Adam(params, lr=lr, weight_decay=weight_decay)
+    return SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+
+
+def describe(optimizer: SGD | Adam) -> str:
+    """``SGD(lr=0.05, momentum=0.9)``: the optimizer's name, its learning rate and momentum."""
+    momentum = getattr(optimizer, "momentum", 0.0)
+    shown = f"lr={optimizer.lr:g}" + (f", momentum={momentum:g}" if momentum else "")
+    return f"{type(optimizer).__name__}({shown})"
+
+
+# -- Pictures --------------------------------------------------------------------------
+
+
+def draw_boundary(ax, net: MLP, data: Moons, grid: int, points: bool = True) -> None:
+    """Fill ``ax`` with the network's probability of class 1 over the plane; add the points."""
+    plt = _pyplot()
+    everything = data.train_points + data.test_points
+    xs = [p[0] for p in everything]
+    ys = [p[1] for p in everything]
+    x_low, x_high = min(xs) - 0.4, max(xs) + 0.4
+    y_low, y_high = min(ys) - 0.4, max(ys) + 0.4
+    grid_x = [x_low + (x_high - x_low) * i / (grid - 1) for i in range(grid)]
+    grid_y = [y_low + (y_high - y_low) * j / (grid - 1) for j in range(grid)]
+    probability = [[_sigmoid(net([x, y]).data) for x in grid_x] for y in grid_y]
+
+    levels = [i / 10 for i in range(11)]
+    ax.contourf(grid_x, grid_y, probability, levels=levels, cmap=plt.cm.RdBu_r, alpha=0.55)
+    ax.contour(grid_x, grid_y, probability, levels=[0.5], colors="black", linewidths=1.5)
+    if points:
+        for label, colour, marker in ((0, "#1f5fa8", "o"), (1, "#c2301f", "^")):
+            train = [p for p, y in zip(data.train_points, data.train_labels) if y == label]
+            test = [p for p, y in zip(data.test_points, data.test_labels) if y == label]
+            ax.scatter(
+                *zip(*train),
+                s=18,
+                c=colour,
+                marker=marker,
+                edgecolors="white",
+                linewidths=0.5,
+                label=f"class {label}, training",
+            )
+            ax.scatter(
+                *zip(*test),
+                s=22,
+                facecolors="white",
+                marker=marker,
+                edgecolors=colour,
+                linewidths=1.3,
+                label=f"class {label}, test",
+            )
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
+    ax.set_aspect("equal")
+
+
+def plot_boundary(net: MLP, data: Moons, path: str, title: str) -> None:
+    """Save the decision boundary with the training and test points (``--plot``)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
+    draw_boundary(ax, net, data, grid=60)
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_snapshots(net: MLP, data: Moons, weights: dict[int, list[float]], path: str) -> None:
+    """Save the boundary after each recorded step, side by side (``--snapshots``)."""
+    plt = _pyplot()
+    steps = sorted(weights)
+    columns = 2  # two across stay legible on a phone
+    rows = math.ceil(len(steps) / columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(7, 2.5 * rows), layout="constrained", squeeze=False
+    )
+    for ax, step in zip(axes.flat, steps):
+        for p, value in zip(net.parameters(), weights[step]):
+            p.data = value
+        draw_boundary(ax, net, data, grid=40)
+        ax.set_title(f"after {step} steps", fontsize="large")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes.flat[len(steps) :]:
+        ax.set_visible(False)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_losses(curves: dict[str, list[float]], path: str, title: str) -> None:
+    """Save each optimizer's minibatch loss, smoothed, on one log-scale plot."""
+    plt = _pyplot()
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.8), layout="constrained")
+    for (name, losses), style in zip(curves.items(), ("-", "--", ":")):
+        ax.plot(range(1, len(losses) + 1), _smoothed(losses), style, linewidth=2, label=name)
+    ax.set_yscale("log")
+    # Plain numbers at 1, 2 and 5 times each power of ten, instead of powers of ten.
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter("{x:g}")
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("step")
+    ax.set_ylabel("minibatch loss (moving average)")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # draw to a file; there may be no screen
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _smoothed(values: Sequence[float], weight: float = 0.9) -> list[float]:
+    # An exponential moving average, corrected at the start like Adam's, so it starts on
+    # the first value instead of near 0.
+    out, average = [], 0.0
+    for i, value in enumerate(values, start=1):
+        average = weight * average + (1 - weight) * value
+        out.append(average / (1 - weight**i))
+    return out
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
+# -- Command line ----------------------------------------------------------------------
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """An argparse type: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    value = non_negative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
+    return value
+
+
+def plot_path(text: str) -> str:
+    """An argparse type: a file in an existing folder, with an extension matplotlib writes."""
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError:
+        raise argparse.ArgumentTypeError("needs matplotlib: pip install matplotlib") from None
+    path = Path(text)
+    formats = FigureCanvasBase.get_supported_filetypes()
+    extension = path.suffix.lower().removeprefix(".")
+    if extension not in formats:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} must end in an extension matplotlib can write, such as .png, .svg, .pdf"
+        )
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
+    return text
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line, checked before any training starts."""
+    parser = argparse.ArgumentParser(
+        prog="python -m autograd.train_moons", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the data, weights and batches (default 0)"
+    )
+    parser.add_argument(
+        "--samples", type=positive_int, default=300, metavar="N", help="points (default 300)"
+    )
+    parser.add_argument(
+        "--noise",
+        type=non_negative_float,
+        default=0.15,
+        metavar="SD",
+        help="standard deviation of the noise on each coordinate (default 0.15)",
+    )
+    parser.add_argument(
+        "--hidden",
+        type=positive_int,
+        nargs="*",
+        default=[8, 8],
+        metavar="SIZE",
+        help="hidden layer sizes (default 8 8; none: no hidden layer)",
+    )
+    parser.add_argument(
+        "--steps", type=positive_int, default=400, metavar="N", help="training steps (default 400)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=16,
+        metavar="N",
+        help="training points per step (default 16)",
+    )
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default sgd)")
+    parser.add_argument(
+        "--lr",
+        type=positive_float,
+        metavar="RATE",
+        help="learning rate (default 0.05 for sgd, 0.01 for adam)",
+    )
+    parser.add_argument(
+        "--momentum", type=non_negative_float, metavar="M", help="momentum of sgd (default 0.9)"
+    )
+    parser.add_argument(
+        "--weight-decay",
+        type=non_negative_float,
+        default=1e-4,
+        metavar="W",
+        help="L2 penalty on every weight (default 1e-4)",
+    )
+    parser.add_argument(
+        "--log-every",
+        type=non_negative_int,
+        default=50,
+        metavar="N",
+        help="print the loss and accuracies this often (default 50; 0: never)",
+    )
+    parser.add_argument(
+        "--plot", type=plot_path, metavar="PATH", help="save the final decision boundary"
+    )
+    parser.add_argument(
+        "--snapshots",
+        type=plot_path,
+        metavar="PATH",
+        help="save the boundary at several steps of training",
+    )
+    parser.add_argument(
+        "--compare-optimizers",
+        type=plot_path,
+        metavar="PATH",
+        help="train with SGD, SGD with momentum and Adam instead; plot their losses",
+    )
+    args = parser.parse_args(argv)
+    if args.optimizer == "adam" and args.momentum is not None:
+        parser.error("--momentum applies to --optimizer sgd only")
+    chosen = (args.optimizer, args.lr, args.momentum)
+    if args.compare_optimizers and any(option is not None for option in chosen):
+        parser.error(
+            "--compare-optimizers trains each optimizer with its defaults: "
+            "leave out --optimizer, --lr and --momentum"
+        )
+    if args.optimizer is None:
+        args.optimizer = "sgd"
+    if args.lr is None:
+        args.lr = DEFAULT_LR[args.optimizer]
+    if args.momentum is None:
+        args.momentum = 0.9 if args.optimizer == "sgd" else 0.0
+    return args
+
+
+def setup(args: argparse.Namespace) -> tuple[Moons, MLP, random.Random]:
+    """Data, network and the generator for the batches, all from ``--seed``."""
+    rng = random.Random(args.seed)
+    data = make_data(args.samples, args.noise, rng)
+    net = MLP(2, [*args.hidden, 1], activation="relu", output_activation="linear", rng=rng)
+    return data, net, rng
+
+
+def compare_optimizers(args: argparse.Namespace) -> None:
+    """Train the same network on the same batches with three optimizers; plot the losses."""
+    curves = {}
+    print(f"weight decay {args.weight_decay:g}, {args.steps} steps, batches of {args.batch_size}")
+    print(f"{'optimizer':<28}{'final loss':>10}{'train':>8}{'test':>8}")
+    for name, momentum in (("sgd", 0.0), ("sgd", 0.9), ("adam", 0.0)):
+        data, net, rng = setup(args)
+        optimizer = make_optimizer(
+            name, net.parameters(), DEFAULT_LR[name], momentum, args.weight_decay
+        )
+        history = train(net, optimizer, data, args.steps, args.batch_size, rng)
+        loss = mean_loss(net, data.train_points, data.train_labels).data
+        train_accuracy = accuracy(net, data.train_points, data.train_labels)
+        test_accuracy = accuracy(net, data.test_points, data.test_labels)
+        print(f"{describe(optimizer):<28}{loss:>10.4f}{train_accuracy:>8.1%}{test_accuracy:>8.1%}")
+        curves[describe(optimizer)] = history.losses
+    title = f"Same network, same batches; weight decay {args.weight_decay:g}"
+    plot_losses(curves, args.compare_optimizers, title)
+    print(f"loss curves saved to {args.compare_optimizers}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, train, print the results; return the exit status."""
+    args = parse_args(argv)
+    # Safe: our graphs have no reference cycles, so reference counting frees each step's.
+    with gc_paused():
+        if args.compare_optimizers:
+            compare_optimizers(args)
+            return 0
+        data, net, rng = setup(args)
+        optimizer = make_optimizer(
+            args.optimizer, net.parameters(), args.lr, args.momentum, args.weight_decay
+        )
+        print(
+            f"{args.samples} points: {len(data.train_points)} for training, "
+            f"{len(data.test_points)} for testing; seed {args.seed}"
+        )
+        print(f"MLP(2, {[*args.hidden, 1]}): {len(net.parameters())} parameters")
+        print(
+            f"{describe(optimizer)}, weight decay {args.weight_decay:g}, "
+            f"batches of {args.batch_size}"
+        )
+        history = train(
+            net,
+            optimizer,
+            data,
+            args.steps,
+            args.batch_size,
+            rng,
+            args.log_every,
+            keep_weights_at=(*SNAPSHOT_STEPS, args.steps) if args.snapshots else (),
+        )
+        train_accuracy = accuracy(net, data.train_points, data.train_labels)
+        test_accuracy = accuracy(net, data.test_points, data.test_labels)
+        if args.plot:
+            title = f"After {args.steps} steps: test accuracy {test_accuracy:.1%}"
+            plot_boundary(net, data, args.plot, title)
+            print(f"decision boundary saved to {args.plot}")
+        if args.snapshots:
+            plot_snapshots(net, data, history.weights, args.snapshots)
+            print(f"boundary at steps {sorted(history.weights)} saved to {args.snapshots}")
+    print(f"final accuracy: train {train_accuracy:.1%}, test {test_accuracy:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
