@@ -11,6 +11,7 @@
 
   // Loaded once per page, on the first Run: {pyodide, runner (a Python PageRunner)}.
   let python = null;
+  let booting = null; // the promise of `python` while it loads
   let busy = false;
   const timings = { load_ms: null, runs: [] }; // read by tests/browser/test_browser.py
   window.runinbrowserTimings = timings;
@@ -135,6 +136,7 @@
       if (!code) return;
       const block = { index, unit, code, editor: null };
       const bar = el("div", "runinbrowser-bar");
+      bar.id = unit.id + "-bar";
       bar.setAttribute("role", "group");
       bar.setAttribute("aria-label", "Run this example in your browser");
       if (unit.needs) {
@@ -155,10 +157,30 @@
       code.after(bar);
       block.bar = bar;
       block.panel = el("div", "runinbrowser-output runinbrowser-hidden");
+      block.panel.id = unit.id + "-result";
       block.panel.setAttribute("aria-live", "polite");
       const after = (unit.out_id && document.getElementById(unit.out_id)) || bar;
       after.after(block.panel);
       blocks.push(block);
+    });
+
+    function startPython() {
+      if (!booting) {
+        booting = bootPython(page);
+        booting.catch(() => { booting = null; }); // a later click tries again
+      }
+      return booting;
+    }
+
+    // A reader about to click Run or Edit is usually a moment away from running: start
+    // loading Python then, not on every page view (it costs seconds of CPU and ~100 MB).
+    blocks.forEach((block) => {
+      if (!block.run) return;
+      for (const button of [block.run, block.edit]) {
+        for (const type of ["pointerenter", "focus"]) {
+          button.addEventListener(type, () => { startPython().catch(() => {}); }, { once: true });
+        }
+      }
     });
 
     function toggleEdit(block) {
@@ -227,7 +249,7 @@
           panel.replaceChildren(el("p", "runinbrowser-status",
             "Loading Python… (the first run on a page takes a few seconds)"));
           await nextFrame();
-          python = await bootPython(page);
+          python = await startPython();
           timings.load_ms = performance.now() - started;
         } else {
           panel.replaceChildren(el("p", "runinbrowser-status", "Running…"));
