@@ -88,7 +88,8 @@
     }
     // The package of this build, written where `import autograd` finds it.
     await loadScript(BASE + "sources.js");
-    const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+    const site = pyodide.runPython(
+      "import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
     for (const [path, text] of Object.entries(window.RUNINBROWSER_SOURCES)) {
       const full = site + "/" + path;
       pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf("/")));
