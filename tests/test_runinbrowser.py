@@ -8,12 +8,18 @@ CPython and in Chromium.
 from __future__ import annotations
 
 import doctest
+import hashlib
+import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sphinx.errors import ExtensionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
 
-from runinbrowser import needs  # noqa: E402
+from runinbrowser import needs, pyodide_files  # noqa: E402
 from runinbrowser_runner import PageRunner, plain_code, shorten_traceback  # noqa: E402
 
 # sphinx.ext.doctest's default doctest_default_flags
@@ -116,3 +122,20 @@ def test_blocks_that_need_torch_are_found_from_the_chapter() -> None:
     assert needs({"skipif": None, "code": ">>> import torch\n"}) == "PyTorch"
     assert needs({"skipif": None, "code": "from torch import nn\n"}) == "PyTorch"
     assert needs({"skipif": None, "code": ">>> torch_gradients = 1\n"}) == ""
+
+
+def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Path) -> None:
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    names = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+             "pyodide-lock.json", "LICENSE"]
+    for name in names:
+        (vendor / name).write_bytes(name.encode())
+    digests = {name: hashlib.sha256(name.encode()).hexdigest() for name in names}
+    (vendor / "MANIFEST.json").write_text(json.dumps({"version": "0", "sha256": digests}))
+    app = SimpleNamespace(confdir=str(tmp_path),
+                          config=SimpleNamespace(runinbrowser_pyodide="vendor"))
+    assert set(pyodide_files(app)[1]) == set(names)
+    (vendor / "pyodide.asm.wasm").write_bytes(b"tampered")
+    with pytest.raises(ExtensionError, match="pyodide.asm.wasm does not match"):
+        pyodide_files(app)

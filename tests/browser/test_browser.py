@@ -220,3 +220,13 @@ def test_screenshots(chromium, server: str, book: Path, scheme: str) -> None:
     brightness = (red + green + blue) / 3
     assert brightness > 200 if scheme == "light" else brightness < 80, background
     assert not outside and not errors, (outside, errors)
+
+
+def test_the_browser_gets_this_builds_package(book: Path) -> None:
+    """sources.js holds the autograd/ files as they are now, so engine edits reach the page."""
+    text = (book / "_static" / "runinbrowser" / "sources.js").read_text(encoding="ascii")
+    sources = json.loads(text.removeprefix("window.RUNINBROWSER_SOURCES = ").rstrip(";\n"))
+    package = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+               for path in (ROOT / "autograd").rglob("*.py") if "__pycache__" not in path.parts}
+    assert {k: v for k, v in sources.items() if k.startswith("autograd/")} == package
+    assert "runinbrowser_runner.py" in sources
