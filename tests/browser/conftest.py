@@ -61,6 +61,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
     if REPORT:
+        # Timings on a shared machine mean little without the load they were taken under.
+        REPORT.append(f"load average at the end: {os.getloadavg()} on {os.cpu_count()} CPUs")
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / "report.txt").write_text("\n".join(REPORT) + "\n")
         terminalreporter.section("browser measurements (printed, not asserted)")

@@ -148,11 +148,13 @@ def test_every_block_gives_the_books_output(chromium, base, book: Path, name: st
     if timings and timings["runs"]:
         runs = timings["runs"]
         later = [r["click_to_output_ms"] for r in runs[1:]]
+        slowest = max(runs[1:], key=lambda r: r["python_ms"], default=None)
         cold, load = runs[0]["click_to_output_ms"] / 1000, timings["load_ms"] / 1000
         REPORT.append(
             f"{url.split(':')[0]:5} {name:18} {len(runs):3} runs  cold click-to-output "
             f"{cold:5.2f} s (load {load:.2f} s {timings.get('phases')})  later runs median "
             f"{statistics.median(later) if later else 0:.0f} ms, max {max(later, default=0):.0f} ms"
+            + (f" (block {slowest['index']})" if slowest else "")
             + (f"  needs torch: {needs}" if needs else ""))
     REPORT.extend(f"expected difference: {line}" for line in expected)
 

@@ -225,6 +225,9 @@
         status.appendChild(el("span", "runinbrowser-time",
           " (" + Math.round(ms) + " ms, Python " + python.version + " in your browser)"));
       }
+      if (result.status === "differ" && blocks.some((b) => b.editor && b.index < block.index)) {
+        status.appendChild(el("span", "", " An example above it is edited, which can explain it."));
+      }
       panel.appendChild(status);
       if (result.status === "expected") panel.appendChild(el("p", "runinbrowser-reason", result.reason));
       if (result.transcript) panel.appendChild(el("pre", "runinbrowser-transcript", result.transcript));
