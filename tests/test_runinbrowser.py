@@ -116,12 +116,18 @@ def test_shorten_traceback_keeps_the_output_before_and_the_exception() -> None:
         "printed\nTraceback (most recent call last):\n  ...\nValueError: bad\n")
 
 
-def test_blocks_that_need_torch_are_found_from_the_chapter() -> None:
+def test_blocks_that_need_what_the_browser_lacks_are_found_from_the_chapter() -> None:
     find = {"skipif": '__import__("importlib").util.find_spec("torch") is None', "code": "1"}
-    assert needs(find) == "PyTorch"
-    assert needs({"skipif": None, "code": ">>> import torch\n"}) == "PyTorch"
-    assert needs({"skipif": None, "code": "from torch import nn\n"}) == "PyTorch"
-    assert needs({"skipif": None, "code": ">>> torch_gradients = 1\n"}) == ""
+    ours = ["autograd"]
+    assert needs(find, ours) == "PyTorch"
+    assert needs({"skipif": None, "code": ">>> import torch\n"}, ours) == "PyTorch"
+    assert needs({"skipif": None, "code": "from torch import nn\n"}, ours) == "PyTorch"
+    assert needs({"skipif": None, "code": ">>> import matplotlib.pyplot\n"}, ours) == "Matplotlib"
+    assert needs({"skipif": None, "code": ">>> torch_gradients = 1\n"}, ours) == ""
+    assert needs({"skipif": None, "code": ">>> import math, numpy as np\n"}, ours) == "NumPy"
+    code = ">>> import math, random\n>>> from autograd.nn import MLP\n>>> import os.path as p\n"
+    code += "from __future__ import annotations\n"
+    assert needs({"skipif": None, "code": code}, ours) == ""
 
 
 def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,10 @@ KNOWN_DIFFERENCES: list[dict[str, str]] = [
     },
 ]
 
-TORCH_IMPORT = re.compile(r"^\s*(?:>>>\s*)?(?:import|from)\s+torch\b", re.M)
+# Import statements in a block, prompts or not: `from x...` or `import x.y as z, w`.
+IMPORT = re.compile(r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+(\w+)|import\s+([\w., ]+))", re.M)
+# The browser has the standard library and this build's packages, nothing else.
+PACKAGE_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "matplotlib": "Matplotlib"}
 
 
 def project_root(app: Sphinx) -> Path:
@@ -144,10 +148,20 @@ def is_test_node(node: nodes.Node, with_doctest_blocks: bool) -> bool:
     return with_doctest_blocks and isinstance(node, nodes.doctest_block)
 
 
-def needs(unit: dict[str, Any]) -> str:
-    """What a block needs that the browser lacks ('' if nothing)."""
-    if "torch" in (unit["skipif"] or "") or TORCH_IMPORT.search(unit["code"]):
+def needs(unit: dict[str, Any], packages: list[str]) -> str:
+    """What a block needs that the browser lacks ('' if nothing).
+
+    A ``:skipif:`` that tests for torch means PyTorch; so does importing a module that is
+    neither in the standard library nor one of this build's ``packages``.
+    """
+    if "torch" in (unit["skipif"] or ""):
         return "PyTorch"
+    for module, names in IMPORT.findall(unit["code"]):
+        # "import a.b as c, d" names the modules a and d.
+        imported = [n.split()[0].split(".")[0] for n in names.split(",") if n.strip()]
+        for name in [module] if module else imported:
+            if name not in sys.stdlib_module_names and name not in packages:
+                return PACKAGE_NAMES.get(name, name)
     return ""
 
 
@@ -182,7 +196,7 @@ def page_units(app: Sphinx, doctree: nodes.document, docname: str) -> list[dict[
             continue  # runs after the page in the builder; it changes no output
         unit = {"type": kind, "code": code, "groups": groups, "options": options,
                 "skipif": node.get("skipif"), "hidden": not visible, "id": node_id}
-        unit["needs"] = needs(unit)
+        unit["needs"] = needs(unit, config.runinbrowser_packages)
         unit["plain"] = plain_code(unit)
         units.append(unit)
     for unit in units:
