@@ -1,8 +1,9 @@
 """Run one page's examples the way ``sphinx-build -b doctest`` does, inside the reader's browser.
 
 This module runs in Pyodide (the page's Run button imports it there), and also in CPython,
-where tests/test_runinbrowser.py checks that it reproduces the doctest builder's verdicts
-on every page of the book. It follows sphinx/ext/doctest.py:
+where tests/test_runinbrowser.py checks its rules one by one and tests/browser/ checks that
+it gives the doctest builder's verdict on every block of the book. It follows
+sphinx/ext/doctest.py:
 
 - one namespace per page and group (every block here is in the group "default");
   ``testsetup`` code runs first;
