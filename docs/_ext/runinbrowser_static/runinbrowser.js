@@ -142,7 +142,7 @@
       bar.setAttribute("aria-label", "Run this example in your browser");
       if (unit.needs) {
         bar.appendChild(el("span", "runinbrowser-note",
-          "Needs " + unit.needs + ", which the browser does not have; `make doctest` runs it."));
+          "Needs " + unit.needs + ", which the browser does not have (the book's own check, make doctest, runs it)."));
         bar.dataset.status = "needs";
       } else {
         block.run = el("button", "runinbrowser-run", "Run");
