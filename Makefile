@@ -22,7 +22,7 @@ BUILDDIR = _build
 CONFDIR = .
 
 help: $(STAMP)
-	@echo "Project targets: html, doctest, test, lint, check, clean, venv"
+	@echo "Project targets: html, doctest, test, lint, browser, check, clean, venv"
 	@echo "Sphinx targets (make <target>):"
 	@$(SPHINXBUILD) -M help "$(SOURCEDIR)" "$(BUILDDIR)" -c "$(CONFDIR)" $(SPHINXOPTS) $(O)
 
@@ -40,7 +40,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint]'
+	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint,browser]'
 	@touch $@
 
 # Explicit empty rules: the stamp's inputs are plain files, not Sphinx targets.
@@ -53,10 +53,19 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The book's examples run in headless Chromium and must print the book's output (tests/browser/,
+# a few minutes). It needs a system Chromium (Debian: apt-get install chromium); `make check`
+# runs it when there is one, and always under CI=true, where a missing Chromium fails it.
+CHROMIUM := $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
+BROWSER_CHECK := $(if $(or $(CHROMIUM),$(filter true,$(CI))),browser)
+browser: $(STAMP) html
+	$(BIN)/python -m pytest tests/browser
+
 # Runs every check even after one fails, so one run shows every problem, then fails if any
 # did. html before doctest: the doctest builder reuses the doctrees that html wrote.
-CHECKS = lint test html doctest
+CHECKS = lint test html doctest $(BROWSER_CHECK)
 check: $(STAMP)
+	@[ -n "$(BROWSER_CHECK)" ] || echo "==> make browser skipped: no chromium on PATH (apt-get install chromium); CI always runs it"
 	@failed=""; \
 	for target in $(CHECKS); do \
 		echo "==> make $$target"; \
@@ -68,7 +77,7 @@ check: $(STAMP)
 clean:
 	rm -rf "$(BUILDDIR)"
 
-.PHONY: help venv test lint check clean Makefile
+.PHONY: help venv test lint check clean browser Makefile
 
 # Catch-all: route any other target to Sphinx's "make mode" (html, doctest, linkcheck, ...).
 %: Makefile $(STAMP)

@@ -31,6 +31,10 @@ extensions = [
     "runmodule",
     "autograd_graph",
     "excerpt",  # literalinclude with :no-docstring:, for excerpts that show code only
+    # Run / Edit buttons: every executed example runs in the reader's browser, offline
+    # (Pyodide vendored in vendor/pyodide/; see docs/_ext/runinbrowser.py).
+    "runinbrowser",
+    "sphinx_copybutton",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -82,3 +86,10 @@ html_css_files = ["custom.css"]
 mathjax_path = "mathjax/tex-svg.js"
 html_show_sourcelink = False
 html_copy_source = False
+
+# -- Copy buttons ----------------------------------------------------------------------
+# Copying a {doctest} block gives only its code: the >>> and ... prompts are stripped and
+# the output lines (those without a prompt) are left out, so the text pastes into `python`.
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True

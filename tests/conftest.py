@@ -6,6 +6,10 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# tests/browser/ drives Chromium over the built book (minutes): `make browser` runs it after
+# `make html`; the default `pytest` run stays fast.
+collect_ignore = ["browser"]
+
 # derandomize=True makes every run draw the same examples, so a CI failure reproduces
 # locally; deadline=None because a graph of a dozen nodes plus a torch call can be slow
 # on a loaded machine without being wrong. HYPOTHESIS_PROFILE=explore turns the

@@ -1,0 +1,234 @@
+"""Every example of the built book runs in a real browser and prints the book's output.
+
+Drives headless Chromium over `_build/html`, both served on 127.0.0.1 and opened as files
+(file://, as the README tells readers): on every page it clicks Run on every block in order
+and compares the browser's verdict with the book. The only blocks allowed to differ are
+those listed, with their reasons, in docs/_ext/runinbrowser.py's KNOWN_DIFFERENCES; blocks
+that need PyTorch must say so instead of offering Run. No request may leave the page's own
+origin. Timings are printed at the end of the run, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+from conftest import OUT, REPORT, ROOT
+from runinbrowser import KNOWN_DIFFERENCES
+from runinbrowser_runner import PageRunner
+
+PAGES = sorted(path.stem for path in (ROOT / "docs").glob("*.md"))
+DATA = re.compile(r'<script type="application/json" id="runinbrowser-data">(.*?)</script>', re.S)
+RUN_TIMEOUT_MS = 180_000
+
+
+def page_data(book: Path, name: str) -> dict | None:
+    match = DATA.search((book / f"{name}.html").read_text(encoding="utf-8"))
+    return json.loads(match.group(1)) if match else None
+
+
+def visible_units(data: dict) -> list[tuple[int, dict]]:
+    return [(i, u) for i, u in enumerate(data["units"])
+            if u["type"] != "testsetup" and not u["hidden"]]
+
+
+def test_every_chapter_has_runnable_examples(book: Path) -> None:
+    counts = {name: len(visible_units(page_data(book, name) or {"units": []})) for name in PAGES}
+    assert sum(counts.values()) >= 150, counts
+    assert all(counts[name] > 0 for name in PAGES if name != "api"), counts
+
+
+def test_runner_agrees_with_the_doctest_builder_under_cpython(book: Path) -> None:
+    """The same runner, in CPython, gives the book's output for every block.
+
+    `make doctest` passing means every block matches under CPython; so a block the runner
+    reports as different here would be the runner's bug, not the platform's.
+    """
+    problems = []
+    for name in PAGES:
+        data = page_data(book, name)
+        if data is None:
+            continue
+        last = visible_units(data)[-1][0]
+        for result in PageRunner(data).run(last):
+            unit = data["units"][result["index"]]
+            ok = result["status"] == "match" or (result["status"] == "skipped" and unit["needs"])
+            if not ok:
+                problems.append(f"{name} block {result['index']}: {result}")
+    assert not problems, "\n".join(problems)
+
+
+def test_known_differences_each_name_one_block(book: Path) -> None:
+    for entry in KNOWN_DIFFERENCES:
+        data = page_data(book, entry["page"]) or {"units": []}
+        matching = [u for u in data["units"] if entry["contains"] in u["code"]]
+        assert len(matching) == 1, f"{entry} matches {len(matching)} blocks, not 1"
+
+
+def open_page(chromium, url: str, origin: str, color_scheme: str = "light"):
+    """A fresh page (no cache shared with other tests) that refuses outside requests."""
+    context = chromium.new_context(color_scheme=color_scheme, viewport={"width": 1100,
+                                                                        "height": 900})
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(route):  # noqa: ANN001
+        if route.request.url.startswith(origin):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    # Exercise answers are folded away; open them so their examples can be clicked.
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    return context, page, outside, errors
+
+
+def run_block(page, unit_id: str) -> dict:
+    page.click(f"#{unit_id}-bar button.runinbrowser-run")
+    page.wait_for_function(
+        """(id) => {
+            const panel = document.getElementById(id + "-result");
+            const button = document.querySelector("#" + id + "-bar button.runinbrowser-run");
+            return panel.dataset.status && panel.dataset.status !== "running" && !button.disabled;
+        }""", arg=unit_id, timeout=RUN_TIMEOUT_MS)
+    return page.evaluate(
+        """(id) => {
+            const panel = document.getElementById(id + "-result");
+            const text = (cls) => (panel.querySelector(cls) || {}).textContent || "";
+            return {status: panel.dataset.status, status_text: text(".runinbrowser-status"),
+                    transcript: text(".runinbrowser-transcript"),
+                    diff: text(".runinbrowser-diff pre")};
+        }""", unit_id)
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request, server: str, book: Path) -> tuple[str, str]:
+    """(the book's base URL, the origin requests may go to) for each way of reading it."""
+    if request.param == "http":
+        return server, server
+    return book.as_uri() + "/", "file://"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_block_gives_the_books_output(chromium, base, book: Path, name: str) -> None:
+    data = page_data(book, name)
+    url, origin = base
+    context, page, outside, errors = open_page(chromium, url + f"{name}.html", origin)
+    try:
+        problems, expected, needs = [], [], []
+        for index, unit in visible_units(data or {"units": []}):
+            if unit["needs"]:
+                bar = page.locator(f"#{unit['id']}-bar")
+                assert bar.locator("button").count() == 0
+                assert f"Needs {unit['needs']}" in bar.inner_text()
+                needs.append(index)
+                continue
+            result = run_block(page, unit["id"])
+            if result["status"] == "expected" and unit.get("expected_difference"):
+                expected.append(f"{name} block {index}: {unit['expected_difference']}\n"
+                                f"{result['diff']}")
+            elif result["status"] != "match":
+                shown = result["diff"] or result["transcript"]
+                problems.append(f"{name} block {index} ({unit['id']}): {result['status']}: "
+                                f"{result['status_text']}\n{shown}")
+        timings = page.evaluate("window.runinbrowserTimings || null")
+    finally:
+        context.close()
+    assert not outside, f"requests outside {origin}: {outside}"
+    assert not errors, errors
+    assert not problems, "\n\n".join(problems)
+    if timings and timings["runs"]:
+        runs = timings["runs"]
+        later = [r["click_to_output_ms"] for r in runs[1:]]
+        slowest = max(runs[1:], key=lambda r: r["python_ms"], default=None)
+        cold, load = runs[0]["click_to_output_ms"] / 1000, timings["load_ms"] / 1000
+        REPORT.append(
+            f"{url.split(':')[0]:5} {name:18} {len(runs):3} runs  cold click-to-output "
+            f"{cold:5.2f} s (load {load:.2f} s {timings.get('phases')})  later runs median "
+            f"{statistics.median(later) if later else 0:.0f} ms, max {max(later, default=0):.0f} ms"
+            + (f" (block {slowest['index']})" if slowest else "")
+            + (f"  needs torch: {needs}" if needs else ""))
+    REPORT.extend(f"expected difference: {line}" for line in expected)
+
+
+def test_edit_run_and_back(chromium, server: str, book: Path) -> None:
+    """Edit shows the code without prompts, runs the reader's version, and goes back."""
+    data = page_data(book, "index")
+    unit = visible_units(data)[0][1]
+    context, page, outside, errors = open_page(chromium, server + "index.html", server)
+    try:
+        page.click(f"#{unit['id']}-bar button.runinbrowser-edit")
+        editor = page.locator("textarea.runinbrowser-editor")
+        assert editor.input_value() == unit["plain"]
+        assert ">>>" not in editor.input_value() and "Value(3.0)" in editor.input_value()
+        assert not page.locator(f"#{unit['id']}").is_visible()
+        editor.fill(editor.input_value().replace("Value(3.0)", "Value(4.0)"))
+        result = run_block(page, unit["id"])
+        assert result["status"] == "edited", result
+        # y = x*x + 2*x at x = 4: 24, and dy/dx = 2x + 2 = 10.
+        assert ">>> y.data, x.grad\n(24.0, 10.0)\n" in result["transcript"]
+        page.click(f"#{unit['id']}-bar button.runinbrowser-edit")  # back to the book's version
+        assert editor.count() == 0 and page.locator(f"#{unit['id']}").is_visible()
+        # Keyboard only: focus Run and press Enter.
+        page.focus(f"#{unit['id']}-bar button.runinbrowser-run")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "(id) => document.getElementById(id + '-result').dataset.status === 'match'",
+            arg=unit["id"], timeout=RUN_TIMEOUT_MS)
+    finally:
+        context.close()
+    assert not outside and not errors, (outside, errors)
+
+
+def test_copy_button_copies_only_code(chromium, server: str, book: Path) -> None:
+    context = chromium.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+    page = context.new_page()
+    try:
+        page.goto(server + "index.html")
+        unit = visible_units(page_data(book, "index"))[0][1]
+        page.hover(f"#{unit['id']} pre")
+        page.click(f"#{unit['id']} button.copybtn")
+        copied = page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()
+    assert copied == unit["plain"].rstrip("\n"), copied
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots(chromium, server: str, book: Path, scheme: str) -> None:
+    """Light and dark screenshots of a page after a run; the output panel follows the theme."""
+    data = page_data(book, "graphs")
+    first = visible_units(data)[1][1]
+    context, page, outside, errors = open_page(chromium, server + "graphs.html", server, scheme)
+    try:
+        run_block(page, first["id"])
+        panel = page.locator(f"#{first['id']}-result")
+        panel.scroll_into_view_if_needed()
+        background = panel.evaluate("(el) => getComputedStyle(el).backgroundColor")
+        OUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUT / f"graphs-{scheme}.png"))
+    finally:
+        context.close()
+    red, green, blue = (int(c) for c in re.findall(r"\d+", background)[:3])
+    brightness = (red + green + blue) / 3
+    assert brightness > 200 if scheme == "light" else brightness < 80, background
+    assert not outside and not errors, (outside, errors)
+
+
+def test_the_browser_gets_this_builds_package(book: Path) -> None:
+    """sources.js holds the autograd/ files as they are now, so engine edits reach the page."""
+    text = (book / "_static" / "runinbrowser" / "sources.js").read_text(encoding="ascii")
+    sources = json.loads(text.removeprefix("window.RUNINBROWSER_SOURCES = ").rstrip(";\n"))
+    package = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+               for path in (ROOT / "autograd").rglob("*.py") if "__pycache__" not in path.parts}
+    assert {k: v for k, v in sources.items() if k.startswith("autograd/")} == package
+    assert "runinbrowser_runner.py" in sources

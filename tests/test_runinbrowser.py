@@ -1,0 +1,157 @@
+"""The runner behind the book's Run buttons follows the doctest builder's rules.
+
+docs/_ext/runinbrowser_runner.py runs in the reader's browser (Pyodide); here it runs in
+CPython on small pages written for each rule. tests/browser/ runs it on the whole book, in
+CPython and in Chromium.
+"""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+
+from runinbrowser_runner import PageRunner, plain_code, shorten_traceback  # noqa: E402
+
+
+def extension():
+    """The Sphinx extension module (tox's py311 env installs no Sphinx: skip there)."""
+    pytest.importorskip("sphinx", reason="Sphinx (the docs extra) is not installed")
+    import runinbrowser
+
+    return runinbrowser
+
+# sphinx.ext.doctest's default doctest_default_flags
+FLAGS = doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL | doctest.DONT_ACCEPT_TRUE_FOR_1
+
+
+def unit(code: str, kind: str = "doctest", **extra: object) -> dict:
+    return {"type": kind, "code": code, "groups": ["default"], "options": {}, "skipif": None,
+            "hidden": False, "needs": ""} | extra
+
+
+def page(*units: dict) -> PageRunner:
+    return PageRunner({"default_flags": FLAGS, "units": list(units)})
+
+
+def test_a_block_matches_or_shows_the_difference() -> None:
+    runner = page(unit(">>> 1 + 1\n2\n>>> print('a')\na"), unit(">>> 2 * 3\n7"))
+    first, second = runner.run(1)
+    assert first["status"] == "match"
+    assert first["transcript"] == ">>> 1 + 1\n2\n>>> print('a')\na\n"
+    assert second["status"] == "differ"
+    assert "Expected:\n    7\nGot:\n    6\n" in second["diff"]
+
+
+def test_running_a_block_replays_the_earlier_ones_once() -> None:
+    runner = page(unit(">>> x = 1"), unit(">>> x += 1"), unit(">>> x\n2"))
+    assert [r["index"] for r in runner.run(1)] == [0, 1]
+    results = runner.run(2)  # 0 and 1 already ran: only 2
+    assert [(r["index"], r["status"]) for r in results] == [(2, "match")]
+
+
+def test_running_an_earlier_block_again_starts_the_page_afresh() -> None:
+    runner = page(unit(">>> x = 1"), unit(">>> x += 1\n>>> x\n2"))
+    runner.run(1)
+    again = runner.run(1)  # without a fresh namespace x would be 3
+    assert [(r["index"], r["status"]) for r in again] == [(0, "match"), (1, "match")]
+
+
+def test_testcode_runs_as_one_exec_block_against_its_testoutput() -> None:
+    code = "total = 0\nfor i in range(3):\n    total += i\nprint(total)\n"
+    assert page(unit(code, "testcode", want="3\n")).run(0)[0]["status"] == "match"
+    assert page(unit(code, "testcode", want="4\n")).run(0)[0]["status"] == "differ"
+
+
+def test_default_flags_apply_ellipsis_and_exception_detail() -> None:
+    runner = page(
+        unit(">>> list(range(20))\n[0, 1, ..., 19]"),
+        unit(">>> 1 / 0\nTraceback (most recent call last):\n  ...\nZeroDivisionError: other"),
+        unit(">>> 1 / 0\nTraceback (most recent call last):\n  ...\nValueError: no"),
+    )
+    statuses = [r["status"] for r in runner.run(2)]
+    assert statuses == ["match", "match", "differ"]
+
+
+def test_an_exception_is_shown_as_the_book_shows_it() -> None:
+    result = page(unit(">>> {}['k']\n1")).run(0)[0]
+    assert result["status"] == "differ"
+    assert result["transcript"] == (
+        ">>> {}['k']\nTraceback (most recent call last):\n  ...\nKeyError: 'k'\n")
+    assert "Expected:\n    1\nGot:\n    Traceback" in result["diff"]
+
+
+def test_edited_code_echoes_values_like_the_repl_and_is_not_compared() -> None:
+    runner = page(unit(">>> a = 2\n>>> a * 10\n20"))
+    result = runner.run(0, {0: "a = 3\nfor i in range(2):\n    print(i)\na * 10\n"})[0]
+    assert result["status"] == "edited"
+    assert result["transcript"] == (
+        ">>> a = 3\n>>> for i in range(2):\n...     print(i)\n0\n1\n>>> a * 10\n30\n")
+
+
+def test_edited_code_that_does_not_parse_says_where() -> None:
+    result = page(unit(">>> 1")).run(0, {0: "x = (1,\n"})[0]
+    assert result["status"] == "error"
+    assert "SyntaxError" in result["transcript"]
+
+
+def test_skipif_and_missing_packages() -> None:
+    runner = page(unit(">>> 1\n2", skipif="True"), unit(">>> import torch", needs="PyTorch"))
+    first, second = runner.run(1)
+    assert first["status"] == second["status"] == "skipped"
+    assert second["reason"] == "needs PyTorch, which the browser does not have"
+
+
+def test_plain_code_drops_prompts_and_output() -> None:
+    assert plain_code(unit(">>> for i in (1, 2):\n...     i\n1\n2\n>>> 3\n3")) == (
+        "for i in (1, 2):\n    i\n3\n")
+    assert plain_code(unit("print(1)\n", "testcode")) == "print(1)\n"
+
+
+def test_shorten_traceback_keeps_the_output_before_and_the_exception() -> None:
+    text = ("printed\nTraceback (most recent call last):\n  File \"x\", line 1, in <module>\n"
+            "    f()\nValueError: bad\n")
+    assert shorten_traceback(text) == (
+        "printed\nTraceback (most recent call last):\n  ...\nValueError: bad\n")
+
+
+def test_blocks_that_need_what_the_browser_lacks_are_found_from_the_chapter() -> None:
+    needs = extension().needs
+    find = {"skipif": '__import__("importlib").util.find_spec("torch") is None', "code": "1"}
+    ours = ["autograd"]
+    assert needs(find, ours) == "PyTorch"
+    assert needs({"skipif": None, "code": ">>> import torch\n"}, ours) == "PyTorch"
+    assert needs({"skipif": None, "code": "from torch import nn\n"}, ours) == "PyTorch"
+    assert needs({"skipif": None, "code": ">>> import matplotlib.pyplot\n"}, ours) == "Matplotlib"
+    assert needs({"skipif": None, "code": ">>> torch_gradients = 1\n"}, ours) == ""
+    assert needs({"skipif": None, "code": ">>> import math, numpy as np\n"}, ours) == "NumPy"
+    code = ">>> import math, random\n>>> from autograd.nn import MLP\n>>> import os.path as p\n"
+    code += "from __future__ import annotations\n"
+    assert needs({"skipif": None, "code": code}, ours) == ""
+
+
+def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Path) -> None:
+    pyodide_files = extension().pyodide_files
+    from sphinx.errors import ExtensionError
+
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    names = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+             "pyodide-lock.json", "LICENSE"]
+    for name in names:
+        (vendor / name).write_bytes(name.encode())
+    digests = {name: hashlib.sha256(name.encode()).hexdigest() for name in names}
+    (vendor / "MANIFEST.json").write_text(json.dumps({"version": "0", "sha256": digests}))
+    app = SimpleNamespace(confdir=str(tmp_path),
+                          config=SimpleNamespace(runinbrowser_pyodide="vendor"))
+    assert set(pyodide_files(app)[1]) == set(names)
+    (vendor / "pyodide.asm.wasm").write_bytes(b"tampered")
+    with pytest.raises(ExtensionError, match="pyodide.asm.wasm does not match"):
+        pyodide_files(app)
