@@ -38,7 +38,8 @@ def visible_units(data: dict) -> list[tuple[int, dict]]:
 def test_every_chapter_has_runnable_examples(book: Path) -> None:
     counts = {name: len(visible_units(page_data(book, name) or {"units": []})) for name in PAGES}
     assert sum(counts.values()) >= 150, counts
-    assert all(counts[name] > 0 for name in PAGES if name != "api"), counts
+    # Further reading is a list of links; every other chapter teaches with examples.
+    assert all(counts[name] > 0 for name in PAGES if name not in ("api", "further-reading")), counts
 
 
 def test_runner_agrees_with_the_doctest_builder_under_cpython(book: Path) -> None:
