@@ -8,6 +8,7 @@ for paths follow: ``exclude_patterns`` is relative to docs/, while ``html_static
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -47,6 +48,37 @@ myst_enable_extensions = [
 ]
 # Chapters link to each other's sections as [text](chapter.md#anchor).
 myst_heading_anchors = 3
+# MathJax typesets only what MyST marks as math. MyST writes these classes into the
+# MathJax configuration when the builder starts; setting both here, from one constant, makes
+# that write a no-op, so the configuration Sphinx saves with a build equals the one it reads
+# from this file next time, and incremental builds do not report a changed configuration.
+MATHJAX_CLASSES = "tex2jax_process|mathjax_process|math|output_area"
+myst_mathjax_classes = MATHJAX_CLASSES
+mathjax4_config = {"options": {"processHtmlClass": MATHJAX_CLASSES}}
+
+
+# -- A quiet build log -------------------------------------------------------------------
+class _Hide(logging.Filter):
+    """Drop the log records whose message contains ``text``; keep every other record."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
+
+
+# myst-parser logs its whole configuration, about 1,000 characters, on every build.
+logging.getLogger("sphinx.myst_parser.sphinx_ext.main").addFilter(_Hide("MdParserConfig("))
+# furo registers its option pygments_dark_style only when the HTML builder starts, after
+# Sphinx has compared this configuration with the one saved by the last build, so every
+# incremental build reported that option as changed (furo refuses to be listed in
+# `extensions`, which would register it in time). Sphinx cannot see that option change at
+# that point either way, so the message carries no information.
+logging.getLogger("sphinx.sphinx.environment").addFilter(
+    _Hide("The configuration has changed (1 option: 'pygments_dark_style')")
+)
 
 # -- Executed examples -----------------------------------------------------------------
 # Every {doctest}/{testcode} block in the book starts from these names.
@@ -84,7 +116,9 @@ graphviz_dot = shutil.which("dot") or str(
 html_theme = "furo"
 html_title = "autograd: backpropagation from first principles"
 html_static_path = ["docs/_static"]
-html_css_files = ["custom.css"]
+# With its priority spelled out: Sphinx fills in the default (800) in this very dict when
+# it builds, and the changed dict, saved with the build, would differ from this file's.
+html_css_files = [("custom.css", {"priority": 800})]
 # MathJax from the book itself, not a CDN, so the math renders offline.
 mathjax_path = "mathjax/tex-svg.js"
 html_show_sourcelink = False

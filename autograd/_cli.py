@@ -31,6 +31,7 @@ PLOT_FORMATS = (
 def integer(text: str) -> int:
     """Any whole number, written in decimal.
 
+    >>> from autograd._cli import integer
     >>> integer("-3")
     -3
     >>> integer("2.5")
@@ -47,6 +48,7 @@ def integer(text: str) -> int:
 def positive_int(text: str) -> int:
     """A whole number of at least 1, such as a number of steps.
 
+    >>> from autograd._cli import positive_int
     >>> positive_int("60")
     60
     >>> positive_int("0")
@@ -63,6 +65,7 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """A whole number of at least 0, where 0 means "never" or "none".
 
+    >>> from autograd._cli import non_negative_int
     >>> non_negative_int("0")
     0
     >>> non_negative_int("-1")
@@ -82,6 +85,7 @@ def finite_float(text: str) -> float:
     Python's ``float()`` accepts ``inf`` and ``nan``; a learning rate of either would turn
     every weight into nan on the first update, with no error.
 
+    >>> from autograd._cli import finite_float
     >>> finite_float("-0.5")
     -0.5
     >>> finite_float("nan")
@@ -101,6 +105,7 @@ def finite_float(text: str) -> float:
 def positive_float(text: str) -> float:
     """A finite real number greater than 0, such as a learning rate.
 
+    >>> from autograd._cli import positive_float
     >>> positive_float("1e-3")
     0.001
     >>> positive_float("0")
@@ -121,6 +126,7 @@ def plot_path(text: str) -> str:
     must already exist and be writable: finding out after a long run, from a traceback,
     loses the run.
 
+    >>> from autograd._cli import plot_path
     >>> plot_path("loss.png")
     'loss.png'
     >>> plot_path("loss.jpg2")  # doctest: +ELLIPSIS

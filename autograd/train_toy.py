@@ -66,6 +66,7 @@ LOG_AXIS_MIN_RATIO = 10.0
 def loss_axis_scale(losses: Sequence[float]) -> str:
     """``"log"`` if the losses span more than one decade (all positive), else ``"linear"``.
 
+    >>> from autograd.train_toy import loss_axis_scale
     >>> loss_axis_scale([5.3, 0.9, 0.1, 0.005])
     'log'
     >>> loss_axis_scale([3.6, 7.9, 1.0, 7.9])
