@@ -101,8 +101,8 @@ def plot_losses(losses: Sequence[float], path: str, title: str = "Training loss"
     plt.close(fig)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line, train, print the results; return the exit status."""
+def make_parser() -> argparse.ArgumentParser:
+    """The command line: every option with its check, its default and its help text."""
     parser = argparse.ArgumentParser(
         prog="python -m autograd.train_toy", description=__doc__.splitlines()[0]
     )
@@ -128,6 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="PATH",
         help="save the loss curve to this file (.png, .svg, .pdf; the folder must exist)",
     )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, train, print the results; return the exit status."""
+    parser = make_parser()
     args = parser.parse_args(argv)
     if args.plot:
         try:

@@ -178,8 +178,8 @@ def close(ours: Sequence[float], reference: Sequence[float], tolerance: float) -
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run every check, print the table and the verdict; return the exit status."""
+def make_parser() -> argparse.ArgumentParser:
+    """The command line: its one option, checked as it is parsed."""
     parser = argparse.ArgumentParser(
         prog="python -m autograd.verify_gradients", description=__doc__.splitlines()[0]
     )
@@ -190,7 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="H",
         help=f"the step h of the finite differences (default {FD_STEP:g})",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every check, print the table and the verdict; return the exit status."""
+    args = make_parser().parse_args(argv)
     if torch is None:
         print("PyTorch is not installed: comparing with finite differences only.")
         print(TORCH_INSTALL_HINT, end="\n\n")
