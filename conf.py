@@ -97,10 +97,13 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_default_options = {"members": True}
 # Builds are nitpicky (-n) and offline (no intersphinx), so a standard-library type in a
-# signature (Sequence, random.Random) has no target to link to: that is expected, while a
-# missing target of our own stays an error.
+# signature (Sequence, random.Random, argparse.ArgumentParser) has no target to link to:
+# that is expected, while a missing target of our own stays an error.
 nitpick_ignore_regex = [
-    (r"py:(class|obj|exc|func|data|mod)", r"(collections\.abc|typing|random|math|numbers)\..*"),
+    (
+        r"py:(class|obj|exc|func|data|mod)",
+        r"(argparse|collections\.abc|typing|random|math|numbers)\..*",
+    ),
 ]
 
 # -- Graphs ----------------------------------------------------------------------------
