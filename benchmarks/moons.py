@@ -10,7 +10,7 @@ The reference is the real ``micrograd`` package (version 0.1.0 from the package 
 ``bench`` extra: ``pip install -c constraints.txt -e '.[bench]'``), run in the same process
 as our engine, starting from the same weights. Run from the repository root::
 
-    python benchmarks/moons.py              # the full demo on every engine, about 4 minutes
+    python benchmarks/moons.py              # the full demo on every engine, ~4 CPU minutes
     python benchmarks/moons.py --quick      # 5 steps per engine and small checks
     python benchmarks/moons.py --no-torch   # without PyTorch
 
