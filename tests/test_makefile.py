@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,24 @@ def line_of(text: str) -> int:
     """The Makefile line holding ``text`` (make names it in the message)."""
     lines = (ROOT / "Makefile").read_text().splitlines()
     return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def test_pip_install_args_reach_the_install_after_the_constraints(tmp_path) -> None:
+    # The README's way to PyTorch's CPU-only wheels; -n prints the commands, runs none.
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    extra = "--extra-index-url https://download.pytorch.org/whl/cpu"
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", "-C", str(tmp_path), f"PYTHON={sys.executable}",
+         f"PIP_INSTALL_ARGS={extra}", "venv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    installs = [line for line in result.stdout.splitlines() if "pip install -c" in line]
+    assert installs == [
+        f".venv/bin/python -m pip install -c constraints.txt {extra}"
+        " -e '.[torch,test,docs,lint,bench]'"
+    ]
+    assert not (tmp_path / ".venv").exists()
