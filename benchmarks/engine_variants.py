@@ -30,6 +30,7 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 import moons  # noqa: E402
 
 from autograd import engine  # noqa: E402
+from autograd._cli import positive_int  # noqa: E402
 
 SOURCE = Path(engine.__file__).read_text()
 
@@ -114,7 +115,9 @@ def workload(module: types.ModuleType, X, y) -> moons.Ours:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=20, help="timed steps per variant")
+    parser.add_argument(
+        "--rounds", type=positive_int, default=20, help="timed steps per variant"
+    )
     args = parser.parse_args()
     X, y = moons.make_moons()
     engines = {}

@@ -48,6 +48,7 @@ from pathlib import Path
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from autograd import engine, nn  # noqa: E402
+from autograd._cli import positive_int  # noqa: E402
 from autograd.collector import gc_paused  # noqa: E402
 
 TARGET_SPEEDUP_DEFAULT = 3.0
@@ -541,14 +542,16 @@ def print_live_objects_table(rows: list, torch_objects: int | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a much shorter run")
-    parser.add_argument("--steps", type=int, help="training steps per engine (default 100)")
-    parser.add_argument("--max-nodes", type=int, help="largest graph in the scaling check")
+    parser.add_argument(
+        "--steps", type=positive_int, help="training steps per engine (default 100)"
+    )
+    parser.add_argument(
+        "--max-nodes", type=positive_int, help="largest graph in the scaling check"
+    )
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     args = parser.parse_args()
     args.steps = args.steps or (5 if args.quick else 100)
     args.max_nodes = args.max_nodes or (10**5 if args.quick else 10**6)
-    if args.steps < 1 or args.max_nodes < 1:
-        parser.error("--steps and --max-nodes must be positive")
     off_steps = min(args.steps, COLLECTOR_OFF_STEPS)
     ballast_steps = min(args.steps, 3 if args.quick else 10)
 
