@@ -28,19 +28,20 @@ help: $(STAMP)
 
 venv: $(STAMP)
 
+# Asked only when the venv has to be made. Empty when $(PYTHON) is missing or does not run
+# (a pyenv shim for a version that is not selected prints its own advice: hidden here).
+PYTHON_VERSION = $(shell $(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null)
+PYTHON_IS_RECENT = $(shell $(PYTHON) -c 'import sys; print(sys.version_info >= (3, 11))' 2>/dev/null)
+
+# $(error) stops make with one line, before anything is created.
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { \
-		echo "error: '$(PYTHON)' not found; install Python >= 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; \
-		exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
-		echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); this project needs Python >= 3.11." >&2; \
-		echo "       Run 'make PYTHON=/path/to/python3.11 ...' (and 'rm -rf $(VENV)' if one was made with the old one)." >&2; \
-		exit 1; }
+	$(if $(PYTHON_VERSION),,$(error cannot run '$(PYTHON)' (not found, or not a working Python); this project needs Python >= 3.11: run 'make PYTHON=/path/to/python3.11 ...'))
+	$(if $(filter True,$(PYTHON_IS_RECENT)),,$(error '$(PYTHON)' is Python $(PYTHON_VERSION); this project needs Python >= 3.11: run 'make PYTHON=/path/to/python3.11 ...'))
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint,browser]'
+	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint,bench,browser]'
 	@touch $@
 
 # Explicit empty rules: the stamp's inputs are plain files, not Sphinx targets.

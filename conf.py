@@ -8,10 +8,13 @@ for paths follow: ``exclude_patterns`` is relative to docs/, while ``html_static
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
 from pathlib import Path
+
+import sphinx_copybutton
 
 ROOT = Path(__file__).resolve().parent
 # The package is importable for autodoc and the executed examples even without an install.
@@ -52,6 +55,37 @@ myst_enable_extensions = [
 ]
 # Chapters link to each other's sections as [text](chapter.md#anchor).
 myst_heading_anchors = 3
+# MathJax typesets only what MyST marks as math. MyST writes these classes into the
+# MathJax configuration when the builder starts; setting both here, from one constant, makes
+# that write a no-op, so the configuration Sphinx saves with a build equals the one it reads
+# from this file next time, and incremental builds do not report a changed configuration.
+MATHJAX_CLASSES = "tex2jax_process|mathjax_process|math|output_area"
+myst_mathjax_classes = MATHJAX_CLASSES
+mathjax4_config = {"options": {"processHtmlClass": MATHJAX_CLASSES}}
+
+
+# -- A quiet build log -------------------------------------------------------------------
+class _Hide(logging.Filter):
+    """Drop the log records whose message contains ``text``; keep every other record."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
+
+
+# myst-parser logs its whole configuration, about 1,000 characters, on every build.
+logging.getLogger("sphinx.myst_parser.sphinx_ext.main").addFilter(_Hide("MdParserConfig("))
+# furo registers its option pygments_dark_style only when the HTML builder starts, after
+# Sphinx has compared this configuration with the one saved by the last build, so every
+# incremental build reported that option as changed (furo refuses to be listed in
+# `extensions`, which would register it in time). Sphinx cannot see that option change at
+# that point either way, so the message carries no information.
+logging.getLogger("sphinx.sphinx.environment").addFilter(
+    _Hide("The configuration has changed (1 option: 'pygments_dark_style')")
+)
 
 
 # -- Autodoc ---------------------------------------------------------------------------
@@ -59,8 +93,8 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_default_options = {"members": True}
 # Builds are nitpicky (-n) and offline (no intersphinx), so a standard-library type in a
-# signature (Sequence, random.Random) has no target to link to: that is expected, while a
-# missing target of our own stays an error.
+# signature (Sequence, random.Random, argparse.ArgumentParser) has no target to link to:
+# that is expected, while a missing target of our own stays an error.
 nitpick_ignore_regex = [
     (
         r"py:(class|obj|exc|func|data|mod)",
@@ -80,8 +114,19 @@ graphviz_dot = shutil.which("dot") or str(
 # -- HTML ------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = "autograd: backpropagation from first principles"
-html_static_path = ["docs/_static"]
-html_css_files = ["custom.css"]
+# Every folder of static files is listed here, the extensions' too: sphinx-copybutton (and
+# runinbrowser when a project does not list it) append theirs when the builder starts, after
+# Sphinx has compared this configuration with the one it saved, so a path added there would
+# make every incremental build report "The configuration has changed". With the paths listed
+# here, _keep_static_path_as_listed (below) removes the copy an extension appends.
+html_static_path = [
+    "docs/_static",
+    "docs/_ext/runinbrowser_static",  # the Run/Edit buttons (docs/_ext/runinbrowser.py)
+    str(Path(sphinx_copybutton.__file__).parent / "_static"),
+]
+# With its priority spelled out: Sphinx fills in the default (800) in this very dict when
+# it builds, and the changed dict, saved with the build, would differ from this file's.
+html_css_files = [("custom.css", {"priority": 800})]
 # MathJax from the book itself, not a CDN, so the math renders offline.
 mathjax_path = "mathjax/tex-svg.js"
 html_show_sourcelink = False
@@ -93,3 +138,20 @@ html_copy_source = False
 copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
+
+
+def _keep_static_path_as_listed(app) -> None:
+    """Drop the duplicates that extensions append to ``html_static_path`` at builder-inited."""
+    seen: set[str] = set()
+    kept = []
+    for path in app.config.html_static_path:
+        key = str((Path(app.confdir) / path).resolve())
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    app.config.html_static_path[:] = kept
+
+
+def setup(app) -> None:
+    # After sphinx-copybutton's own builder-inited handler (default priority 500).
+    app.connect("builder-inited", _keep_static_path_as_listed, priority=900)

@@ -12,6 +12,7 @@ import random
 import sys
 from collections.abc import Sequence
 
+from autograd._cli import integer, non_negative_int, plot_path, positive_float, positive_int
 from autograd.collector import gc_paused
 from autograd.engine import Value
 from autograd.nn import MLP
@@ -56,8 +57,31 @@ def train(net: MLP, steps: int, learning_rate: float, log_every: int = 0) -> lis
     return losses
 
 
-def plot_losses(losses: Sequence[float], path: str) -> None:
-    """Save the loss curve as an image (PNG, SVG, PDF: matplotlib goes by the extension)."""
+#: A loss curve gets a logarithmic axis only when its values span more than this factor
+#: (one decade): then the slow end of training stays visible. Over a smaller range a log
+#: axis only makes the ticks hard to read.
+LOG_AXIS_MIN_RATIO = 10.0
+
+
+def loss_axis_scale(losses: Sequence[float]) -> str:
+    """``"log"`` if the losses span more than one decade (all positive), else ``"linear"``.
+
+    >>> from autograd.train_toy import loss_axis_scale
+    >>> loss_axis_scale([5.3, 0.9, 0.1, 0.005])
+    'log'
+    >>> loss_axis_scale([3.6, 7.9, 1.0, 7.9])
+    'linear'
+    """
+    low, high = min(losses), max(losses)
+    return "log" if low > 0 and high / low > LOG_AXIS_MIN_RATIO else "linear"
+
+
+def plot_losses(losses: Sequence[float], path: str, title: str = "Training loss") -> None:
+    """Save the loss curve as an image (PNG, SVG, PDF: matplotlib goes by the extension).
+
+    The loss axis is logarithmic when the losses span more than a decade
+    (:func:`loss_axis_scale`), linear from 0 otherwise.
+    """
     import matplotlib
 
     matplotlib.use("Agg")  # draw to a file; there may be no screen
@@ -65,37 +89,57 @@ def plot_losses(losses: Sequence[float], path: str) -> None:
 
     fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     ax.plot(range(len(losses)), losses, color="tab:blue")
-    ax.set_yscale("log")
+    scale = loss_axis_scale(losses)
+    ax.set_yscale(scale)
+    if scale == "linear":
+        ax.set_ylim(bottom=0)
     ax.set_xlabel("step")
-    ax.set_ylabel("loss (sum of squared errors)")
-    ax.set_title("Training a tiny MLP on four points")
+    ax.set_ylabel("loss (sum of squared errors)" + (", log scale" if scale == "log" else ""))
+    ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line, train, print the results; return the exit status."""
+def make_parser() -> argparse.ArgumentParser:
+    """The command line: every option with its check, its default and its help text."""
     parser = argparse.ArgumentParser(
         prog="python -m autograd.train_toy", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed for the initial weights")
-    parser.add_argument("--steps", type=int, default=60, help="number of training steps")
-    parser.add_argument("--lr", type=float, default=0.1, help="learning rate")
-    parser.add_argument("--log-every", type=int, default=5, help="print the loss this often")
-    parser.add_argument("--plot", metavar="PATH", help="save the loss curve to this file")
+    # Every option is checked as it is parsed (autograd/_cli.py), so a bad value stops the
+    # script with one error line before training, not with a traceback after it.
+    parser.add_argument("--seed", type=integer, default=0, help="seed for the initial weights")
+    parser.add_argument(
+        "--steps", type=positive_int, default=60, help="number of training steps (at least 1)"
+    )
+    parser.add_argument(
+        "--lr", type=positive_float, default=0.1, help="learning rate (a finite number > 0)"
+    )
+    parser.add_argument(
+        "--log-every",
+        type=non_negative_int,
+        default=5,
+        metavar="N",
+        help="print the loss every N steps (0: only the final summary)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=plot_path,
+        metavar="PATH",
+        help="save the loss curve to this file (.png, .svg, .pdf; the folder must exist)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, train, print the results; return the exit status."""
+    parser = make_parser()
     args = parser.parse_args(argv)
-    if args.steps < 1:
-        parser.error("--steps must be at least 1")
-    if not args.lr > 0:
-        parser.error("--lr must be positive")
-    if args.log_every < 0:
-        parser.error("--log-every must be 0 (never) or positive")
     if args.plot:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            parser.error("--plot needs matplotlib: pip install matplotlib")
+            parser.error("argument --plot: needs matplotlib: pip install matplotlib")
 
     net = MLP(3, [4, 4, 1], rng=random.Random(args.seed))
     print(f"MLP(3, [4, 4, 1]): {len(net.parameters())} parameters, seed {args.seed}")
@@ -110,7 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  input {x}  target {y:+.1f}  prediction {p.data:+.4f}")
     print(f"final loss {squared_error(predictions, YS).data:.6f}")
     if args.plot:
-        plot_losses(losses, args.plot)
+        title = (
+            "Loss of MLP(3, [4, 4, 1]) on four points\n"
+            f"seed {args.seed}, {args.steps} steps, learning rate {args.lr:g}"
+        )
+        plot_losses(losses, args.plot, title)
         print(f"loss curve saved to {args.plot}")
     return 0
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from autograd._cli import positive_float
 from autograd.engine import Value
 from autograd.nn import MLP
 from autograd.train_toy import XS, YS, squared_error
@@ -36,6 +37,13 @@ TORCH_TOLERANCE = 1e-9
 FD_STEP = 1e-6
 #: Central differences are accurate to about FD_STEP ** 2, plus rounding error / FD_STEP.
 FD_TOLERANCE = 1e-6
+#: Without the constraints file pip picks PyTorch's default Linux wheel, a multi-gigabyte
+#: CUDA build; the file pins the version whose CPU-only wheel our machines use.
+TORCH_INSTALL_HINT = """\
+For the PyTorch comparison, from the repository root:
+    pip install -c constraints.txt torch
+Without -c constraints.txt pip may download a multi-gigabyte CUDA build; the README says
+how to get PyTorch's CPU-only wheels."""
 
 
 # The expressions below use only operators and the methods tanh, relu, exp, log and
@@ -170,15 +178,27 @@ def close(ours: Sequence[float], reference: Sequence[float], tolerance: float) -
     )
 
 
+def make_parser() -> argparse.ArgumentParser:
+    """The command line: its one option, checked as it is parsed."""
+    parser = argparse.ArgumentParser(
+        prog="python -m autograd.verify_gradients", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--fd-step",
+        type=positive_float,
+        default=FD_STEP,
+        metavar="H",
+        help=f"the step h of the finite differences (default {FD_STEP:g})",
+    )
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every check, print the table and the verdict; return the exit status."""
-    # No options: the parser gives --help and rejects stray arguments instead of ignoring them.
-    argparse.ArgumentParser(
-        prog="python -m autograd.verify_gradients", description=__doc__.splitlines()[0]
-    ).parse_args(argv)
+    args = make_parser().parse_args(argv)
     if torch is None:
         print("PyTorch is not installed: comparing with finite differences only.")
-        print("(For the PyTorch comparison: pip install torch)\n")
+        print(TORCH_INSTALL_HINT, end="\n\n")
 
     header = f"{'expression':<38} {'leaves':>6} {'vs PyTorch':>11} {'vs finite diff':>15}"
     print(header)
@@ -186,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_match_torch = all_match_fd = True
     for check in make_checks():
         value, grads = engine_gradients(check)
-        fd_grads = finite_difference_gradients(check)
+        fd_grads = finite_difference_gradients(check, args.fd_step)
         fd_ok = close(grads, fd_grads, FD_TOLERANCE)
         all_match_fd &= fd_ok
         torch_column = "skipped"
@@ -201,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print("\nLargest absolute difference from our engine: against PyTorch (float64) over")
     print("the forward value and every leaf gradient, against finite differences")
-    print(f"(h = {FD_STEP:g}) over every leaf gradient. Tolerances: {TORCH_TOLERANCE:g} and")
+    print(f"(h = {args.fd_step:g}) over every leaf gradient. Tolerances: {TORCH_TOLERANCE:g} and")
     print(f"{FD_TOLERANCE:g}, relative or absolute; ! marks a mismatch.\n")
     if torch is None:
         verdict = "finite differences only, PyTorch not installed"

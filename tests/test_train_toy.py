@@ -89,18 +89,119 @@ def test_command_line_options() -> None:
     assert "seed 7" in result.stdout
 
 
+def one_error_line(capsys, args: list[str]) -> str:
+    """Run main(args), expect argparse's exit status 2; return its single error line."""
+    with pytest.raises(SystemExit) as exit_info:
+        train_toy.main(args)
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "", "nothing may run (or print) before the options are checked"
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1, err
+    assert err.splitlines()[-1] == errors[0]
+    return errors[0]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--steps", "0"], "--steps must be at least 1"),
-        (["--lr", "-1"], "--lr must be positive"),
-        (["--steps", "many"], "invalid int value"),
+        (["--steps", "0"], "argument --steps: must be at least 1, got 0"),
+        (["--steps", "-5"], "argument --steps: must be at least 1, got -5"),
+        (["--steps", "many"], "argument --steps: expected a whole number, got 'many'"),
+        (["--steps", "2.5"], "argument --steps: expected a whole number, got '2.5'"),
+        (["--lr", "-1"], "argument --lr: must be greater than 0, got -1.0"),
+        (["--lr", "0"], "argument --lr: must be greater than 0, got 0.0"),
+        (["--lr", "inf"], "argument --lr: must be a finite number, got 'inf'"),
+        (["--lr=-inf"], "argument --lr: must be a finite number, got '-inf'"),
+        (["--lr", "nan"], "argument --lr: must be a finite number, got 'nan'"),
+        (["--lr", "fast"], "argument --lr: expected a number, got 'fast'"),
+        (["--log-every", "-1"], "argument --log-every: must be 0 or more, got -1"),
+        (["--seed", "1e3"], "argument --seed: expected a whole number, got '1e3'"),
     ],
 )
-def test_bad_options_exit_2_with_a_message(args: list[str], message: str) -> None:
-    result = run_script(*args)
+def test_bad_options_are_one_error_line_before_training(capsys, args, message) -> None:
+    line = one_error_line(capsys, args)
+    assert line == f"python -m autograd.train_toy: error: {message}"
+
+
+def test_plot_into_a_missing_folder_fails_before_training(capsys, tmp_path) -> None:
+    missing = tmp_path / "no such folder"
+    line = one_error_line(capsys, ["--plot", str(missing / "loss.png")])
+    assert line.endswith(f"argument --plot: folder '{missing}' does not exist; create it first")
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("name", ["loss.pgn", "loss", "loss.png.bak"])
+def test_plot_with_an_unknown_extension_fails_before_training(capsys, tmp_path, name) -> None:
+    path = tmp_path / name
+    line = one_error_line(capsys, ["--plot", str(path)])
+    assert f"argument --plot: '{path}' has an unknown extension; use .png, .svg, .pdf" in line
+    assert not path.exists()
+
+
+def test_plot_onto_a_folder_fails_before_training(capsys, tmp_path) -> None:
+    folder = tmp_path / "curve.png"
+    folder.mkdir()
+    line = one_error_line(capsys, ["--plot", str(folder)])
+    assert line.endswith(f"argument --plot: '{folder}' is a folder; give a file name in it")
+
+
+def test_bad_option_from_the_shell_exits_2_with_usage_and_one_error_line(tmp_path) -> None:
+    result = run_script("--plot", str(tmp_path / "missing" / "loss.png"))
     assert result.returncode == 2
-    assert message in result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("usage: python -m autograd.train_toy")
+    assert lines[-1].startswith("python -m autograd.train_toy: error: argument --plot: folder")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("losses", "scale"),
+    [
+        ([5.27, 3.59, 0.1, 0.005], "log"),  # the default run: three decades
+        ([3.6, 7.9, 7.9, 1.0], "linear"),  # learning rate 0.5: 1 to 8 is under a decade
+        ([2.0, 0.21], "linear"),  # just under a decade
+        ([2.0, 0.19], "log"),  # just over
+        ([1.0, 0.0], "linear"),  # zero has no logarithm
+    ],
+)
+def test_loss_axis_is_logarithmic_only_over_more_than_a_decade(losses, scale) -> None:
+    assert train_toy.loss_axis_scale(losses) == scale
+
+
+def saved_figures(monkeypatch) -> list:
+    """Record every matplotlib figure saved from now on."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figures = []
+    real_savefig = Figure.savefig
+
+    def savefig(self, *args, **kwargs):
+        figures.append(self)
+        return real_savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    return figures
+
+
+def test_plot_title_names_the_run_and_axis_follows_the_losses(monkeypatch, tmp_path) -> None:
+    figures = saved_figures(monkeypatch)
+    assert train_toy.main(["--log-every", "0", "--plot", str(tmp_path / "a.png")]) == 0
+    assert train_toy.main(
+        ["--lr", "0.5", "--seed", "3", "--steps", "7", "--log-every", "0",
+         "--plot", str(tmp_path / "b.svg")]
+    ) == 0  # fmt: skip
+    default, large_lr = (figure.axes[0] for figure in figures)
+    assert default.get_title().splitlines()[1] == "seed 0, 60 steps, learning rate 0.1"
+    assert large_lr.get_title().splitlines()[1] == "seed 3, 7 steps, learning rate 0.5"
+    losses = [line.get_ydata() for line in (default.lines[0], large_lr.lines[0])]
+    for axes, ys in zip((default, large_lr), losses, strict=True):
+        assert axes.get_yscale() == train_toy.loss_axis_scale(list(ys))
+    assert default.get_yscale() == "log"
 
 
 def test_plot_writes_an_image(tmp_path) -> None:
@@ -125,5 +226,8 @@ def test_plot_without_matplotlib_is_a_clear_error(tmp_path) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "--plot needs matplotlib" in result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1].endswith(
+        "error: argument --plot: needs matplotlib: pip install matplotlib"
+    )
     assert not (tmp_path / "x.png").exists()

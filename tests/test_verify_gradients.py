@@ -108,6 +108,10 @@ def test_without_torch_says_so_and_still_checks() -> None:
     result = run_module("-c", code)
     assert result.returncode == 0, result.stderr
     assert "PyTorch is not installed" in result.stdout
+    # The hint must carry the constraints file: a bare `pip install torch` on Linux
+    # downloads a multi-gigabyte CUDA build.
+    assert "    pip install -c constraints.txt torch\n" in result.stdout
+    assert "pip install torch" not in result.stdout
     assert result.stdout.count("skipped") == 4
     assert result.stdout.splitlines()[-1] == (
         "PASS: finite differences only, PyTorch not installed"
@@ -122,3 +126,34 @@ def test_help_and_stray_arguments() -> None:
     stray = run_module("-m", "autograd.verify_gradients", "--bogus")
     assert stray.returncode == 2
     assert "unrecognized arguments: --bogus" in stray.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "must be greater than 0, got 0.0"),
+        ("inf", "must be a finite number, got 'inf'"),
+        ("nan", "must be a finite number, got 'nan'"),
+        ("small", "expected a number, got 'small'"),
+    ],
+)
+def test_bad_fd_step_is_one_error_line(capsys, value: str, message: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        verify_gradients.main(["--fd-step", value])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == (
+        f"python -m autograd.verify_gradients: error: argument --fd-step: {message}"
+    )
+
+
+def test_fd_step_is_used_and_a_coarse_step_is_caught(capsys) -> None:
+    # Central differences err by about h**2 times the third derivative over 6: at h = 0.01
+    # that is far above the 1e-6 tolerance here, and the run must fail, not pass.
+    assert verify_gradients.main(["--fd-step", "0.01"]) == 1
+    out = capsys.readouterr().out
+    assert "(h = 0.01)" in out
+    assert out.splitlines()[-1].startswith("FAIL")
+    assert verify_gradients.main(["--fd-step", "1e-5"]) == 0
+    assert "(h = 1e-05)" in capsys.readouterr().out

@@ -144,7 +144,11 @@ def is_html(app: Sphinx) -> bool:
 
 
 def add_static_path(app: Sphinx, config: Any) -> None:
-    config.html_static_path.append(str(STATIC_DIR))
+    # The book's conf.py lists this folder itself: a path appended here changes the
+    # configuration Sphinx saves, and every incremental build would then report it changed.
+    listed = {str((Path(app.confdir) / path).resolve()) for path in config.html_static_path}
+    if str(STATIC_DIR) not in listed:
+        config.html_static_path.append(str(STATIC_DIR))
 
 
 def check_runtime(app: Sphinx) -> None:
