@@ -102,6 +102,23 @@ def finite_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    """A finite real number of at least 0, such as a momentum or a weight decay.
+
+    >>> from autograd._cli import non_negative_float
+    >>> non_negative_float("0")
+    0.0
+    >>> non_negative_float("-0.1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be 0 or more, got -0.1
+    """
+    value = finite_float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value!r}")
+    return value
+
+
 def positive_float(text: str) -> float:
     """A finite real number greater than 0, such as a learning rate.
 

@@ -16,8 +16,15 @@ import random
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from autograd._cli import (
+    integer,
+    non_negative_float,
+    non_negative_int,
+    plot_path,
+    positive_float,
+    positive_int,
+)
 from autograd.collector import gc_paused
 from autograd.datasets import make_moons, train_test_split
 from autograd.engine import Value
@@ -289,72 +296,13 @@ def _sigmoid(x: float) -> float:
 # -- Command line ----------------------------------------------------------------------
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    """An argparse type: a whole number >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    """An argparse type: a finite number >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """An argparse type: a finite number > 0."""
-    value = non_negative_float(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
-    return value
-
-
-def plot_path(text: str) -> str:
-    """An argparse type: a file in an existing folder, with an extension matplotlib writes."""
-    try:
-        from matplotlib.backend_bases import FigureCanvasBase
-    except ImportError:
-        raise argparse.ArgumentTypeError("needs matplotlib: pip install matplotlib") from None
-    path = Path(text)
-    formats = FigureCanvasBase.get_supported_filetypes()
-    extension = path.suffix.lower().removeprefix(".")
-    if extension not in formats:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} must end in an extension matplotlib can write, such as .png, .svg, .pdf"
-        )
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
-    return text
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line, checked before any training starts."""
     parser = argparse.ArgumentParser(
         prog="python -m autograd.train_moons", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed for the data, weights and batches (default 0)"
+        "--seed", type=integer, default=0, help="seed for the data, weights and batches (default 0)"
     )
     parser.add_argument(
         "--samples", type=positive_int, default=300, metavar="N", help="points (default 300)"
