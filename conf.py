@@ -8,6 +8,7 @@ for paths follow: ``exclude_patterns`` is relative to docs/, while ``html_static
 
 from __future__ import annotations
 
+import doctest
 import logging
 import os
 import shutil
@@ -86,6 +87,13 @@ logging.getLogger("sphinx.myst_parser.sphinx_ext.main").addFilter(_Hide("MdParse
 logging.getLogger("sphinx.sphinx.environment").addFilter(
     _Hide("The configuration has changed (1 option: 'pygments_dark_style')")
 )
+
+
+# -- Executed examples -----------------------------------------------------------------
+# Sphinx's default also has IGNORE_EXCEPTION_DETAIL, which would let a chapter print a stale
+# error message and still pass; the book's messages are part of what it teaches, so they
+# are checked like any other output.
+doctest_default_flags = doctest.ELLIPSIS | doctest.DONT_ACCEPT_TRUE_FOR_1
 
 
 # -- Autodoc ---------------------------------------------------------------------------
