@@ -107,9 +107,10 @@ def make_checks() -> list[Check]:
     """The expressions to check, each with fresh leaves."""
     checks = []
     for name, function, inputs in [
-        ("d = a*b + e (the chain-rule example)", seed_example, [2.0, -3.0, 10.0]),
-        ("tanh neuron, 2 inputs", neuron, [2.0, 0.0, -3.0, 1.0, 6.7]),
-        ("every operation, shared nodes", every_op, [0.5, -1.5, 2.0]),
+        ("chain-rule example", seed_example, [2.0, -3.0, 10.0]),
+        # The neuron of the chapter on neurons: x = (2, 1), w = (0.5, -1), b = 0.5.
+        ("tanh neuron", neuron, [2.0, 1.0, 0.5, -1.0, 0.5]),
+        ("every operation", every_op, [0.5, -1.5, 2.0]),
     ]:
         leaves = [Value(v) for v in inputs]
         checks.append(Check(name, leaves, _bind(function, leaves), function))
@@ -119,7 +120,7 @@ def make_checks() -> list[Check]:
     net = MLP(3, [4, 4, 1], rng=random.Random(0))
     checks.append(
         Check(
-            "loss of MLP(3, [4, 4, 1]), 4 points",
+            "MLP(3, [4, 4, 1]) loss",
             net.parameters(),
             lambda: squared_error([net(x) for x in XS], YS),
             mlp_loss,
@@ -200,7 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("PyTorch is not installed: comparing with finite differences only.")
         print(TORCH_INSTALL_HINT, end="\n\n")
 
-    header = f"{'expression':<38} {'leaves':>6} {'vs PyTorch':>11} {'vs finite diff':>15}"
+    # Narrow enough (55 columns) for the book's page on a phone.
+    header = f"{'expression':<22} {'leaves':>6} {'vs PyTorch':>10} {'vs finite diff':>14}"
     print(header)
     print("-" * len(header))
     all_match_torch = all_match_fd = True
@@ -217,12 +219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             torch_error = max_error([value, *grads], [torch_value, *torch_grads])
             torch_column = f"{torch_error:.1e}" + ("" if torch_ok else " !")
         fd_column = f"{max_error(grads, fd_grads):.1e}" + ("" if fd_ok else " !")
-        print(f"{check.name:<38} {len(check.leaves):>6} {torch_column:>11} {fd_column:>15}")
+        print(f"{check.name:<22} {len(check.leaves):>6} {torch_column:>10} {fd_column:>14}")
 
-    print("\nLargest absolute difference from our engine: against PyTorch (float64) over")
-    print("the forward value and every leaf gradient, against finite differences")
-    print(f"(h = {args.fd_step:g}) over every leaf gradient. Tolerances: {TORCH_TOLERANCE:g} and")
-    print(f"{FD_TOLERANCE:g}, relative or absolute; ! marks a mismatch.\n")
+    print("\nLargest absolute difference from our engine:")
+    print("against PyTorch (float64) over the forward value and")
+    print("every leaf gradient, against finite differences")
+    print(f"(h = {args.fd_step:g}) over every leaf gradient. Tolerances:")
+    print(f"{TORCH_TOLERANCE:g} and {FD_TOLERANCE:g}, relative or absolute;")
+    print("! marks a mismatch.\n")
     if torch is None:
         verdict = "finite differences only, PyTorch not installed"
         ok = all_match_fd
