@@ -340,7 +340,7 @@ def test_workbook_checks_the_readers_engine_in_the_browser(chromium, base) -> No
 
 
 def test_workbook_editor_keys_and_download(chromium, server: str) -> None:
-    """Tab indents with spaces, Shift+Tab dedents, Escape lets Tab leave; Download saves the text."""
+    """Tab indents with spaces, Shift+Tab dedents, Escape lets Tab leave; Download saves."""
     context, page, outside, errors = open_page(chromium, server + "workbook.html", server)
     try:
         editor = page.locator("textarea.workbook-text")

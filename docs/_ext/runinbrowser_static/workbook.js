@@ -124,6 +124,9 @@
     panel.append(status, report);
 
     root.append(editor, bar, panel);
+    if (saved !== null && saved !== starter) {
+      saveNote.textContent = "Your text from your last visit, saved in this browser.";
+    }
 
     function remember() {
       saveNote.textContent = storage.save(editor.value, starter)
