@@ -10,6 +10,7 @@ from __future__ import annotations
 import doctest
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +19,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
 
-from runinbrowser_runner import PageRunner, plain_code, shorten_traceback  # noqa: E402
+from runinbrowser_runner import (  # noqa: E402
+    PageRunner,
+    check_workbook,
+    plain_code,
+    shorten_traceback,
+)
 
 
 def extension():
@@ -155,3 +161,58 @@ def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Pat
     (vendor / "pyodide.asm.wasm").write_bytes(b"tampered")
     with pytest.raises(ExtensionError, match="pyodide.asm.wasm does not match"):
         pyodide_files(app)
+
+
+# -- The workbook's editor ------------------------------------------------------------------
+
+STARTER_JSON = re.compile(
+    r'<script type="application/json" class="workbook-starter">(.*?)</script>', re.S)
+
+
+def test_the_workbook_editor_embeds_the_packages_starter_exactly() -> None:
+    """The directive takes STARTER from the package when the book is built; never a copy."""
+    runinbrowser = extension()
+    from autograd import workbook
+
+    noted: list[str] = []
+    env = SimpleNamespace(note_dependency=noted.append)
+    state = SimpleNamespace(document=SimpleNamespace(settings=SimpleNamespace(env=env)))
+    machine = SimpleNamespace(reporter=None)
+    directive = runinbrowser.WorkbookEditor(
+        "workbook-editor", [], {}, [], 1, 0, "", state, machine)
+    [node] = directive.run()
+    html = node.astext()
+    assert node["format"] == "html" and node.get("workbook_editor")
+    [embedded] = STARTER_JSON.findall(html)
+    assert json.loads(embedded) == workbook.STARTER
+    assert "needs JavaScript" in html
+    # The page is rebuilt when the starter's file changes.
+    assert noted == [str(Path(workbook.__file__).resolve())]
+
+
+def test_no_starter_text_can_close_the_script_element() -> None:
+    html = extension().workbook_editor_html('x = "</script><b>"\n')
+    [embedded] = STARTER_JSON.findall(html)
+    assert json.loads(embedded) == 'x = "</script><b>"\n'
+
+
+def test_check_workbook_gives_the_report_the_command_prints(tmp_path: Path, capsys) -> None:
+    from autograd import workbook
+
+    text = workbook.STARTER.replace(
+        '        raise NotImplementedError("step 1: __add__ is not written yet")\n',
+        "        return Value(self.data + other.data)\n")
+    engine = tmp_path / "engine.py"
+    engine.write_text(text, encoding="utf-8")
+    for step in (1, 6):
+        status = workbook.main(["check", str(engine), "--step", str(step)])
+        printed = capsys.readouterr().out
+        result = json.loads(check_workbook(text, step))
+        assert result == {"report": printed.rstrip("\n"), "passed": status == 0}
+        assert printed.count("  step ") == step
+    assert "__add__" in printed and "not yet written" in printed
+
+
+def test_check_workbook_refuses_a_step_out_of_range() -> None:
+    with pytest.raises(ValueError, match="last_step must be 1 to 6, not 7"):
+        check_workbook("", 7)

@@ -422,6 +422,18 @@ def test_an_endless_loop_at_import_is_stopped() -> None:
     assert "cannot be imported: TookTooLong: still running after 0.2 s" in report.format()
 
 
+def test_without_a_timer_signal_the_checker_grades_without_a_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As in the browser: Pyodide's signal module has no setitimer (checked in tests/browser)."""
+    import signal
+
+    monkeypatch.delattr(signal, "setitimer")
+    report = check_source(CORRECT, use_torch=False, seconds=0.001)
+    assert statuses(report) == [PASS] * 6, report.format()
+    assert "TookTooLong" not in report.format()
+
+
 def test_what_the_engine_prints_is_counted_not_shown() -> None:
     report = grade(
         broken(("        self.grad = 1.0\n", "        print('hello')\n        self.grad = 1.0\n"))

@@ -25,6 +25,11 @@ Why embedded: a page opened from ``file://`` may load classic ``<script>`` files
 library and lock file. ``runinbrowser.js`` loads ``runtime.js`` with a script tag and answers
 those three fetches from it, over ``file://`` and ``http://`` alike, so there is one copy.
 
+The ``{workbook-editor}`` directive (docs/workbook.md) places the workbook in the page: an
+editor holding ``autograd.workbook.STARTER`` as this build's package has it, and a Check
+button that runs ``autograd.workbook``'s checker on the reader's text in the same Pyodide
+(``workbook.js``, added to that page only).
+
 Blocks that cannot give the book's output in a browser are listed in KNOWN_DIFFERENCES below,
 each with its reason; blocks that need PyTorch are found from the chapters themselves (their
 ``:skipif:`` tests for torch, or they import it).
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import json
 import re
 import shutil
@@ -45,6 +51,7 @@ from docutils import nodes
 from runinbrowser_runner import plain_code
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
 
 HERE = Path(__file__).resolve().parent
@@ -271,6 +278,48 @@ def write_runtime(app: Sphinx, exception: Exception | None) -> None:
     (out / "LICENSE-pyodide.txt").write_bytes(files["LICENSE"])
 
 
+WORKBOOK_CLASS = "workbook-editor"
+
+
+def workbook_editor_html(starter: str) -> str:
+    """The editor's placeholder: workbook.js builds the editor from the starter text in it.
+
+    Without JavaScript the reader sees only the sentence saying so; the chapter's commands
+    do the same in a terminal.
+    """
+    text = json.dumps(starter).replace("<", "\\u003c")  # no text can close the script
+    return (
+        f'<div class="{WORKBOOK_CLASS}">\n'
+        '<p class="workbook-nojs"><em>The editor that goes here needs JavaScript. The commands '
+        "under Start and Check below do the same in a terminal.</em></p>\n"
+        f'<script type="application/json" class="workbook-starter">{text}</script>\n'
+        "</div>\n"
+    )
+
+
+class WorkbookEditor(SphinxDirective):
+    """``{workbook-editor}``: the workbook's editor, starter and Check button (HTML only)."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        # Taken from the package at build time, so the page never holds a stale copy; the
+        # page is rebuilt whenever autograd/workbook.py changes.
+        workbook = importlib.import_module("autograd.workbook")
+        self.env.note_dependency(str(Path(workbook.__file__).resolve()))
+        node = nodes.raw("", workbook_editor_html(workbook.STARTER), format="html")
+        node["workbook_editor"] = True  # not a class: docutils would wrap it in one more div
+        return [node]
+
+
+def add_workbook_script(app: Sphinx, pagename: str, templatename: str, context: dict,
+                        doctree: nodes.document | None) -> None:
+    """workbook.js on the pages that have an editor, after runinbrowser.js (priority 500)."""
+    if doctree is not None and any(node.get("workbook_editor")
+                                   for node in doctree.findall(nodes.raw)):
+        app.add_js_file("workbook.js", priority=510)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx.ext.doctest")
     app.add_config_value("runinbrowser_packages", ["autograd"], "html", types=frozenset({list}))
@@ -280,6 +329,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated_pages)
     app.connect("doctree-resolved", add_page_data)
     app.connect("build-finished", write_runtime)
+    app.add_directive("workbook-editor", WorkbookEditor)
+    app.connect("html-page-context", add_workbook_script)
     app.add_js_file("runinbrowser.js")
     app.add_css_file("runinbrowser.css")
     # Pages are processed one at a time in the main process when writing.

@@ -233,3 +233,150 @@ def test_the_browser_gets_this_builds_package(book: Path) -> None:
                for path in (ROOT / "autograd").rglob("*.py") if "__pycache__" not in path.parts}
     assert {k: v for k, v in sources.items() if k.startswith("autograd/")} == package
     assert "runinbrowser_runner.py" in sources
+
+
+# -- The workbook in the browser (docs/workbook.md, "Try it here") -----------------------------
+
+CLOSURE_ENGINE = ROOT / "tests" / "workbook_engines" / "closure_engine.py"
+CHECK_TIMEOUT_MS = 180_000
+
+
+def cpython_report(text: str, last_step: int = 6) -> str:
+    """What the checker prints for ``text`` in CPython without PyTorch, as the browser lacks it."""
+    from autograd.workbook import check_source
+
+    report = check_source(text, "engine.py", last_step=last_step, use_torch=False).format()
+    # use_torch=False names only the references; the browser, which has no torch at all,
+    # says why, as the command does on a machine without PyTorch.
+    plain = "Expected numbers come from central finite differences."
+    assert report.count(plain) == 1
+    return report.replace(plain, plain[:-1] + " (PyTorch is not installed).")
+
+
+def check_in_page(page, text: str | None = None, steps: str = "6") -> dict:
+    editor = page.locator("textarea.workbook-text")
+    if text is not None:
+        editor.fill(text)
+    page.select_option("select.workbook-steps", steps)
+    page.click("button.workbook-check")
+    page.wait_for_function(
+        """() => {
+            const panel = document.querySelector(".workbook-result");
+            return ["pass", "fail", "failed"].includes(panel.dataset.status)
+                && !document.querySelector("button.workbook-check").disabled;
+        }""", timeout=CHECK_TIMEOUT_MS)
+    return page.evaluate(
+        """() => ({status: document.querySelector(".workbook-result").dataset.status,
+                   status_text: document.querySelector(".workbook-status").textContent,
+                   report: document.querySelector(".workbook-report").textContent})""")
+
+
+def test_workbook_checks_the_readers_engine_in_the_browser(chromium, base) -> None:
+    """The editor holds the starter; Check gives CPython's report, for right and wrong engines."""
+    from autograd.workbook import STARTER
+
+    url, origin = base
+    context, page, outside, errors = open_page(chromium, url + "workbook.html", origin)
+    correct = CLOSURE_ENGINE.read_text(encoding="utf-8")
+    line = "            other.grad += self.data * out.grad\n"
+    assert correct.count(line) == 1
+    broken = correct.replace(line, line.replace("+=", "="))
+    head = correct[: correct.index("    def backward(self):")]
+    recursive = head + (
+        "    def backward(self):\n        topo, visited = [], set()\n\n"
+        "        def build_topo(v):\n            if v not in visited:\n"
+        "                visited.add(v)\n                for child in v._prev:\n"
+        "                    build_topo(child)\n                topo.append(v)\n\n"
+        "        build_topo(self)\n        self.grad = 1.0\n"
+        "        for node in reversed(topo):\n            node._backward()\n")
+    try:
+        editor = page.locator("textarea.workbook-text")
+        assert editor.input_value() == STARTER
+        assert not page.locator(".workbook-nojs").count()
+
+        starter = check_in_page(page)
+        assert starter["status"] == "fail", starter
+        assert starter["report"] == cpython_report(STARTER), starter["report"]
+        assert starter["report"].count("not yet written") == 6
+
+        only_one = check_in_page(page, steps="1")
+        assert only_one["report"] == cpython_report(STARTER, 1), only_one["report"]
+        assert "step 2" not in only_one["report"]
+
+        right = check_in_page(page, correct)
+        assert right["status"] == "pass", right
+        assert right["report"] == cpython_report(correct), right["report"]
+        assert right["report"].count("PASS") == 6 and "Every step passes." in right["report"]
+
+        wrong = check_in_page(page, broken)
+        assert wrong["status"] == "fail", wrong
+        assert wrong["report"] == cpython_report(broken), wrong["report"]
+        assert "`=` instead of `+=` in __mul__'s _backward" in wrong["report"]
+        assert "x * x   with x = 2" in wrong["report"]
+
+        # The deep chain makes a recursive sort hit Python's limit, not the browser's stack.
+        deep = check_in_page(page, recursive)
+        assert deep["report"] == cpython_report(recursive), deep["report"]
+        assert "RecursionError on a chain 10,000 nodes deep" in deep["report"]
+
+        timings = page.evaluate("window.workbookTimings")
+        # A reload keeps the reader's text; Reset (confirmed) brings the starter back.
+        page.reload()
+        assert page.locator("textarea.workbook-text").input_value() == recursive
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("button.workbook-reset")
+        assert page.locator("textarea.workbook-text").input_value() == STARTER
+        page.reload()
+        assert page.locator("textarea.workbook-text").input_value() == STARTER
+    finally:
+        context.close()
+    assert not outside, f"requests outside {origin}: {outside}"
+    assert not errors, errors
+    checks = timings["checks"]
+    REPORT.append(
+        f"{url.split(':')[0]:5} workbook: first Check, loading Python included, "
+        f"{checks[0]['click_to_report_ms'] / 1000:.2f} s; each check in Python (starter, "
+        f"step 1 only, correct, broken, recursive): "
+        + ", ".join(f"{check['python_ms']:.0f}" for check in checks) + " ms")
+
+
+def test_workbook_editor_keys_and_download(chromium, server: str) -> None:
+    """Tab indents with spaces, Shift+Tab dedents, Escape lets Tab leave; Download saves."""
+    context, page, outside, errors = open_page(chromium, server + "workbook.html", server)
+    try:
+        editor = page.locator("textarea.workbook-text")
+        editor.fill("def f():\nreturn 1\n")
+        editor.evaluate("(e) => e.setSelectionRange(9, 9)")  # the start of "return"
+        page.keyboard.press("Tab")
+        assert editor.input_value() == "def f():\n    return 1\n"
+        page.keyboard.press("Shift+Tab")
+        assert editor.input_value() == "def f():\nreturn 1\n"
+        editor.evaluate("(e) => e.setSelectionRange(11, 11)")  # column 2: to the next stop, 4
+        page.keyboard.press("Tab")
+        assert editor.input_value() == "def f():\nre  turn 1\n"
+        page.keyboard.press("Escape")
+        page.keyboard.press("Tab")
+        assert editor.input_value() == "def f():\nre  turn 1\n"
+        assert page.evaluate("document.activeElement.className") == "workbook-check"
+        with page.expect_download() as info:
+            page.click("button.workbook-download")
+        download = info.value
+        assert download.suggested_filename == "engine.py"
+        assert Path(download.path()).read_text(encoding="utf-8") == "def f():\nre  turn 1\n"
+    finally:
+        context.close()
+    assert not outside and not errors, (outside, errors)
+
+
+def test_workbook_page_without_javascript_says_so_and_keeps_the_commands(
+        chromium, server: str) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server + "workbook.html")
+        text = page.inner_text("article")
+    finally:
+        context.close()
+    assert "The editor that goes here needs JavaScript" in text
+    assert "python -m autograd.workbook start mine" in text
+    assert "python -m autograd.workbook check mine/engine.py --step 1" in text

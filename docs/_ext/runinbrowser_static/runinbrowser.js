@@ -9,9 +9,10 @@
   const BASE = new URL("runinbrowser/", document.currentScript.src).href;
   const LOAD_TIMEOUT_MS = 120000;
 
-  // Loaded once per page, on the first Run: {pyodide, runner (a Python PageRunner)}.
+  // Loaded once per page, on the first Run: {pyodide, runner (a Python PageRunner), version}.
   let python = null;
   let booting = null; // the promise of `python` while it loads
+  let loading = null; // the promise of loadPython(): Pyodide with this build's package
   let busy = false;
   const timings = { load_ms: null, runs: [] }; // read by tests/browser/test_browser.py
   window.runinbrowserTimings = timings;
@@ -42,7 +43,18 @@
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
-  async function bootPython(pageData) {
+  // Pyodide with this build's package importable, loaded once per page and shared by the Run
+  // buttons and the workbook's editor (workbook.js): a promise of {pyodide, version}.
+  function loadPython() {
+    if (!loading) {
+      loading = bootRuntime();
+      loading.catch(() => { loading = null; }); // a later click tries again
+    }
+    return loading;
+  }
+  window.runinbrowser = { loadPython };
+
+  async function bootRuntime() {
     const phases = (timings.phases = {});
     let mark = performance.now();
     const phase = (name) => {
@@ -97,10 +109,16 @@
     }
     pyodide.runPython("import importlib; importlib.invalidate_caches()");
     phase("sources");
+    const version = pyodide.pyimport("runinbrowser_runner").python_version();
+    return { pyodide, version };
+  }
+
+  async function bootPython(pageData) {
+    const { pyodide, version } = await loadPython();
+    const started = performance.now();
     const module = pyodide.pyimport("runinbrowser_runner");
     const runner = module.PageRunner.from_json(JSON.stringify(pageData));
-    const version = module.python_version();
-    phase("runner");
+    if (timings.phases) timings.phases.runner = Math.round(performance.now() - started);
     return { pyodide, runner, version };
   }
 
