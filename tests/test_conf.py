@@ -21,7 +21,7 @@ def build(project: Path) -> str:
     """One strict HTML build of ``project`` with the book's conf.py; returns the log."""
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-M", "html", "docs", "_build", "-c", ".",
-         "-W", "-n", "--keep-going"],
+         "-W", "-n", "--keep-going", "--no-color"],
         cwd=project,
         capture_output=True,
         text=True,
