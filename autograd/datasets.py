@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from numbers import Integral, Real
 
 
 def make_moons(n: int, noise: float, rng: random.Random) -> tuple[list[list[float]], list[int]]:
@@ -27,11 +28,12 @@ def make_moons(n: int, noise: float, rng: random.Random) -> tuple[list[list[floa
     >>> sorted(zip(labels, [[round(c, 3) for c in p] for p in points]))
     [(0, [-1.0, 0.0]), (0, [1.0, 0.0]), (1, [0.0, 0.5]), (1, [2.0, 0.5])]
     """
-    if not isinstance(n, int) or isinstance(n, bool):
+    if not isinstance(n, Integral) or isinstance(n, bool):
         raise TypeError(f"n must be an int, got {type(n).__name__}")
+    n = int(n)
     if n < 2:
         raise ValueError(f"n must be at least 2 (one point per moon), got {n}")
-    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
+    if not _is_real(noise) or not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     if not isinstance(rng, random.Random):
         raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
@@ -69,7 +71,7 @@ def train_test_split(
         raise ValueError(f"{len(points)} points but {len(labels)} labels")
     if len(points) < 2:
         raise ValueError(f"need at least 2 points to split, got {len(points)}")
-    if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
+    if not _is_real(test_fraction) or not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
     if not isinstance(rng, random.Random):
         raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
@@ -91,3 +93,8 @@ def _angles(count: int) -> list[float]:
     if count == 1:
         return [0.0]
     return [math.pi * i / (count - 1) for i in range(count)]
+
+
+def _is_real(x: object) -> bool:
+    # Any real number (a NumPy scalar too), but not a bool.
+    return isinstance(x, Real) and not isinstance(x, bool)

@@ -9,8 +9,12 @@ directed acyclic graph: the tape that :meth:`Value.backward` walks in reverse.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from numbers import Integral, Real
+
+#: The largest finite float; an int exponent beyond it cannot be a float.
+MAX_FLOAT = sys.float_info.max
 
 
 def _leaf_backward(out_grad: float) -> None:
@@ -45,13 +49,18 @@ class Value:
 
     * a result too large for a float is ``inf`` (or ``-inf``), as in PyTorch: never
       ``OverflowError``, never a finite wrong number. (Only an input too large to be a
-      float, such as ``Value(10 ** 400)``, is refused with OverflowError.)
+      float, such as ``Value(10 ** 400)`` or the exponent in ``x ** 10 ** 400``, is
+      refused with OverflowError.)
     * a division by zero raises ZeroDivisionError, as Python's floats do (where PyTorch
       gives ``inf``): ``1 / Value(0.0)``, ``Value(0.0) ** -1``, and the slope of
       ``x ** 0.5`` at 0 in ``backward()``;
-    * a NaN is never lost: every operation on NaN gives NaN (except ``x ** 0``, which is 1,
-      as in PyTorch), and its gradient is NaN or the same number as PyTorch's (``relu``
-      passes the upstream gradient through, as PyTorch does).
+    * a NaN is never lost: every operation on NaN gives NaN (except ``x ** 0`` and
+      ``1 ** y``, which are 1, as in PyTorch and in Python's floats), and its gradient is
+      NaN or the same number as PyTorch's (``relu`` passes the upstream gradient through,
+      as PyTorch does);
+    * a result that is not a real number is an error: ``Value(-8.0) ** (1 / 3)`` raises
+      ValueError, in the forward pass and also in ``backward()`` if ``x.data`` was changed
+      after it.
     """
 
     # Each op's _backward receives the upstream gradient as its argument and the inputs it
@@ -110,7 +119,9 @@ class Value:
                 " share the original graph. Copy the leaves (or the Module) and compute"
                 " again, or copy only the number: Value(v.data)"
             )
-        return super().__reduce_ex__(protocol)
+        # Protocols 0 and 1 cannot save __slots__ by themselves; protocol 2's recipe (a
+        # plain function call plus the slots' state) pickles at any protocol.
+        return super().__reduce_ex__(max(protocol, 2))
 
     def __add__(self, other: Value | float) -> Value:
         """Sum ``self + other``; d/dself = 1, d/dother = 1.
@@ -160,14 +171,7 @@ class Value:
         >>> a.grad
         6.0
         """
-        if not isinstance(other, Real) or isinstance(other, bool):
-            raise TypeError(
-                f"the exponent must be an int or float constant, got {type(other).__name__}"
-                " (for a Value exponent write (b * a.log()).exp())"
-            )
-        other = int(other) if isinstance(other, Integral) else float(other)
-        if self.data < 0 and not float(other).is_integer():
-            raise ValueError(f"{self.data!r} ** {other!r} is not a real number")
+        other = _exponent(other)
         out = Value(_power(self.data, other), (self,), f"**{other}")
 
         def _backward(out_grad, self=self, other=other):
@@ -198,11 +202,13 @@ class Value:
     def __truediv__(self, other: Value | float) -> Value:
         """Quotient ``self / other``, built as ``self * other ** -1``.
 
-        Exact to float precision for 1e-154 < abs(other) < 1e154. Beyond that, the
-        divisor's gradient, which goes through ``other ** -2``, leaves the float range:
-        it underflows to 0 for a huge divisor and overflows to inf for a tiny one (and
-        for abs(other) < 5.6e-309 the quotient itself is inf). Dividing by 0 raises
-        ZeroDivisionError.
+        The composition rounds twice, so the quotient can be one unit in the last place
+        away from Python's ``a / b``: ``Value(49.0) / Value(49.0)`` is 0.9999999999999999.
+        Its range is narrower than true division's: the divisor's gradient goes through
+        ``other ** -2`` (and the product of the other factors), so it underflows to 0 or
+        overflows to inf once ``abs(other)`` leaves about 1e-154 to 1e154, and for
+        ``abs(other) < 5.6e-309`` the quotient itself is inf (or nan for ``0 / other``).
+        Dividing by 0 raises ZeroDivisionError.
 
         >>> Value(3.0) / 4
         Value(data=0.75, grad=0.0)
@@ -385,10 +391,27 @@ def _number(other: object, op: str) -> float:
     return float(other)
 
 
+def _exponent(other: object) -> int | float:
+    """The constant exponent of ``**``: an int stays an int (exact powers), a real a float."""
+    if not isinstance(other, Real) or isinstance(other, bool):
+        raise TypeError(
+            f"the exponent must be an int or float constant, got {type(other).__name__}"
+            " (for a Value exponent write (b * a.log()).exp())"
+        )
+    if not isinstance(other, Integral):
+        return float(other)
+    if abs(other) > MAX_FLOAT:
+        raise OverflowError("the exponent is too large to be a float (over 1.8e308)")
+    return int(other)
+
+
 def _power(x: float, n: int | float) -> float:
-    """``x ** n``, with this engine's policy: inf when too large, division by zero an error."""
+    """``x ** n``, with this engine's policy: inf when too large, division by zero and a
+    result that is not a real number are errors."""
     if x == 0 and n < 0:
         raise ZeroDivisionError(f"division by zero: {x!r} ** {n!r}")
+    if x < 0 and not float(n).is_integer():
+        raise ValueError(f"{x!r} ** {n!r} is not a real number")
     try:
         return x**n
     except OverflowError:  # too large for a float: inf, as in PyTorch

@@ -74,6 +74,9 @@ class Parameter(Value):
     def __itruediv__(self, other: object) -> NoReturn:
         raise _in_place_error("/=")
 
+    def __ipow__(self, other: object) -> NoReturn:
+        raise _in_place_error("**=")
+
 
 class Module:
     """Anything with trainable parameters.

@@ -14,12 +14,19 @@ from collections.abc import Iterable
 from numbers import Real
 
 from autograd.engine import Value
+from autograd.nn import Module
 
 
 class Optimizer:
     """What every optimizer shares: its list of parameters and ``zero_grad()``."""
 
     def __init__(self, params: Iterable[Value]) -> None:
+        if isinstance(params, Module):
+            # SGD(net, ...) for SGD(net.parameters(), ...): a slip PyTorch users make too.
+            raise TypeError(
+                f"an optimizer takes a list of parameters, got a {type(params).__name__}:"
+                " pass net.parameters()"
+            )
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimizer got an empty list of parameters")

@@ -50,7 +50,7 @@ how to get PyTorch's CPU-only wheels."""
 # sigmoid, which Value and torch.Tensor both have: the same function builds both graphs.
 
 
-def seed_example(a: Any, b: Any, e: Any) -> Any:
+def chain_rule_example(a: Any, b: Any, e: Any) -> Any:
     c = a * b
     d = c + e
     return d
@@ -107,7 +107,7 @@ def make_checks() -> list[Check]:
     """The expressions to check, each with fresh leaves."""
     checks = []
     for name, function, inputs in [
-        ("chain-rule example", seed_example, [2.0, -3.0, 10.0]),
+        ("chain-rule example", chain_rule_example, [2.0, -3.0, 10.0]),
         # The neuron of the chapter on neurons: x = (2, 1), w = (0.5, -1), b = 0.5.
         ("tanh neuron", neuron, [2.0, 1.0, 0.5, -1.0, 0.5]),
         ("every operation", every_op, [0.5, -1.5, 2.0]),

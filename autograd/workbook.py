@@ -10,7 +10,7 @@ The starter is a ``Value`` class whose methods, in the order of the book's chapt
 steps of that order (add and mul; pow; neg, sub, truediv; radd, rmul; tanh, relu, exp;
 backward). It uses only what every engine of this kind has in common: ``Value(x)``, the
 operators and methods, ``.data``, ``.grad`` and ``.backward()``. So it does not matter
-whether your ``_backward`` is a closure that reads ``out.grad`` (the seed's pattern) or
+whether your ``_backward`` is a closure that reads ``out.grad`` (micrograd's pattern) or
 takes the upstream gradient as an argument (the book's). Every number it expects comes
 from central finite differences, and also from PyTorch in float64 when PyTorch is
 installed.
@@ -60,7 +60,7 @@ class Value:
         self._prev = tuple(_children)
         self._op = _op
         # A leaf has no inputs, so its _backward does nothing. It accepts any arguments,
-        # so it fits either style: _backward() that reads out.grad (the seed's closure)
+        # so it fits either style: _backward() that reads out.grad (micrograd's closure)
         # or _backward(out_grad) (the book's).
         self._backward = lambda *args: None
 
@@ -95,11 +95,13 @@ class Value:
         raise NotImplementedError("step 3: __truediv__ is not written yet")
 
     def __radd__(self, other):
-        # Step 4: Python calls this for `other + self` when other is a plain number: self + other.
+        # Step 4: Python calls this for `other + self` when other is a plain number;
+        # return self + other.
         raise NotImplementedError("step 4: __radd__ is not written yet")
 
     def __rmul__(self, other):
-        # Step 4: Python calls this for `other * self` when other is a plain number: self * other.
+        # Step 4: Python calls this for `other * self` when other is a plain number;
+        # return self * other.
         raise NotImplementedError("step 4: __rmul__ is not written yet")
 
     def tanh(self):
@@ -261,7 +263,7 @@ PROBE_ARGUMENTS = {
 
 
 class _Number:
-    """A plain float with the seed's operations and no gradients: the forward reference."""
+    """A plain float with the workbook's operations and no gradients: the forward reference."""
 
     __slots__ = ("value",)
 

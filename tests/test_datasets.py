@@ -123,3 +123,13 @@ def test_split_leaves_at_least_one_point_on_each_side() -> None:
 def test_bad_split_arguments_are_clear_errors(points, labels, fraction, rng, error) -> None:
     with pytest.raises(error, match="labels|at least 2|test_fraction|rng must"):
         train_test_split(points, labels, fraction, rng)
+
+
+def test_numpy_numbers_are_accepted_like_ints_and_floats():
+    np = pytest.importorskip("numpy")
+    import random
+
+    points, labels = make_moons(np.int64(10), np.float32(0.1), random.Random(0))
+    assert len(points) == len(labels) == 10
+    with pytest.raises(ValueError, match="noise"):
+        make_moons(10, True, random.Random(0))

@@ -173,3 +173,12 @@ def test_optimizers_do_not_need_a_network() -> None:
 def test_bad_settings_are_clear_errors(make, error, message) -> None:
     with pytest.raises(error, match=message):
         make()
+
+
+def test_an_optimizer_given_a_module_says_to_pass_its_parameters():
+    import random
+
+    from autograd.nn import MLP
+
+    with pytest.raises(TypeError, match=r"pass net\.parameters\(\)"):
+        SGD(MLP(2, [1], rng=random.Random(0)), lr=0.1)

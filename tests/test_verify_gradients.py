@@ -47,7 +47,7 @@ def test_hand_written_mlp_loss_equals_the_nn_module() -> None:
     )
 
 
-def test_seed_example_gradients_by_hand() -> None:
+def test_chain_rule_example_gradients_by_hand() -> None:
     # d = a*b + e: dd/da = b, dd/db = a, dd/de = 1
     check = verify_gradients.make_checks()[0]
     value, grads = verify_gradients.engine_gradients(check)
