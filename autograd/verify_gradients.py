@@ -232,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = all_match_fd
     else:
         ok = all_match_torch and all_match_fd
-        verdict = "every gradient matches PyTorch and finite differences"
+        verdict = "gradients match PyTorch and finite differences"
     print(f"{'PASS' if ok else 'FAIL'}: {verdict if ok else 'some gradients do not match'}")
     return 0 if ok else 1
 
