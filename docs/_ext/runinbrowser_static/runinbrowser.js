@@ -248,7 +248,16 @@
       }
       panel.appendChild(status);
       if (result.status === "expected") panel.appendChild(el("p", "runinbrowser-reason", result.reason));
-      if (result.transcript) panel.appendChild(el("pre", "runinbrowser-transcript", result.transcript));
+      if (result.transcript && result.status === "match") {
+        // The session repeats the example the reader just saw, with the same output: keep it
+        // one click away instead of printing the example twice.
+        const session = el("details", "runinbrowser-session");
+        session.appendChild(el("summary", "", "Show the session"));
+        session.appendChild(el("pre", "runinbrowser-transcript", result.transcript));
+        panel.appendChild(session);
+      } else if (result.transcript) {
+        panel.appendChild(el("pre", "runinbrowser-transcript", result.transcript));
+      }
       if (result.diff) {
         const details = el("details", "runinbrowser-diff");
         details.open = result.status === "differ";
