@@ -118,8 +118,9 @@ class Value:
 
     def backward(self):
         # Step 6: list every node so that each comes after its inputs (a topological order;
-        # use a loop with your own stack, not recursion), set self.grad = 1.0, then call
-        # each node's _backward, from the last node in the list to the first.
+        # use a loop with your own stack, not recursion), set the grad of every node that
+        # has inputs to 0.0 (so a second backward() starts afresh), add 1.0 to self.grad,
+        # then call each node's _backward, from the last node in the list to the first.
         raise NotImplementedError("step 6: backward is not written yet")
 '''
 
