@@ -28,6 +28,22 @@ def same_float(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
+def ours_and_torch(fn, xs):
+    """``fn`` on our Values and on float64 tensors: (our value, our grads, torch's, torch's).
+
+    A leaf that torch leaves without a gradient (``None``) counts as 0.0, as ours is.
+    """
+    torch = pytest.importorskip("torch")
+    leaves = [Value(x) for x in xs]
+    out = fn(*leaves)
+    out.backward()
+    tleaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    tout = fn(*tleaves)
+    tout.backward()
+    tgrads = [0.0 if t.grad is None else t.grad.item() for t in tleaves]
+    return out.data, [v.grad for v in leaves], tout.item(), tgrads
+
+
 def weights(module: nn.Module) -> list[float]:
     return [p.data for p in module.parameters()]
 
@@ -167,16 +183,9 @@ def torch_method(name: str):
 
 @pytest.mark.parametrize(("fn", "xs"), [c[1:] for c in NAN_CASES], ids=[c[0] for c in NAN_CASES])
 def test_nan_forward_and_backward_match_torch(fn, xs):
-    torch = pytest.importorskip("torch")
-    leaves = [Value(x) for x in xs]
-    out = fn(*leaves)
-    out.backward()
-    tleaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
-    tout = fn(*tleaves)
-    tout.backward()
-    assert same_float(out.data, tout.item())
-    tgrads = [0.0 if t.grad is None else t.grad.item() for t in tleaves]
-    assert all(same_float(g, tg) for g, tg in zip([v.grad for v in leaves], tgrads, strict=True))
+    value, grads, tvalue, tgrads = ours_and_torch(fn, xs)
+    assert same_float(value, tvalue)
+    assert all(same_float(g, tg) for g, tg in zip(grads, tgrads, strict=True))
 
 
 def test_relu_keeps_nan():
@@ -236,16 +245,9 @@ OVERFLOW_CASES = [
     ("fn", "xs"), [c[1:] for c in OVERFLOW_CASES], ids=[c[0] for c in OVERFLOW_CASES]
 )
 def test_overflow_gives_inf_like_torch_in_forward_and_backward(fn, xs):
-    torch = pytest.importorskip("torch")
-    leaves = [Value(x) for x in xs]
-    out = fn(*leaves)
-    out.backward()
-    tleaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
-    tout = fn(*tleaves)
-    tout.backward()
-    assert same_float(out.data, tout.item())
-    tgrads = [t.grad.item() for t in tleaves]
-    for g, tg in zip([v.grad for v in leaves], tgrads, strict=True):
+    value, grads, tvalue, tgrads = ours_and_torch(fn, xs)
+    assert same_float(value, tvalue)
+    for g, tg in zip(grads, tgrads, strict=True):
         assert same_float(g, tg) or g == pytest.approx(tg, rel=1e-12)
 
 
