@@ -375,8 +375,7 @@ def _as_float(data: object) -> float:
     # bool is a subclass of int, but Value(True) is almost always a mistake.
     if not isinstance(data, Real) or isinstance(data, bool):
         raise TypeError(
-            "Value() needs a real number (int or float), "
-            f"got {type(data).__name__}: {data!r}"
+            f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
         )
     return float(data)
 

@@ -36,7 +36,7 @@ SOURCE = Path(engine.__file__).read_text()
 
 # A topological order built with one (node, iterator over its inputs) entry per node
 # instead of two (node, inputs_done) entries; same order.
-ITERATOR_TOPOLOGICAL_ORDER = '''def topological_order(root: Value) -> list[Value]:
+ITERATOR_TOPOLOGICAL_ORDER = """def topological_order(root: Value) -> list[Value]:
     order = []
     visited = {root}
     stack = [(root, iter(root._prev))]
@@ -51,7 +51,7 @@ ITERATOR_TOPOLOGICAL_ORDER = '''def topological_order(root: Value) -> list[Value
             stack.pop()
             order.append(node)
     return order
-'''
+"""
 TYPE_CHECK = (
     "self.data = data if type(data) is float else _as_float(data)",
     "self.data = data",
@@ -115,9 +115,7 @@ def workload(module: types.ModuleType, X, y) -> moons.Ours:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--rounds", type=positive_int, default=20, help="timed steps per variant"
-    )
+    parser.add_argument("--rounds", type=positive_int, default=20, help="timed steps per variant")
     args = parser.parse_args()
     X, y = moons.make_moons()
     engines = {}

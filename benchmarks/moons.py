@@ -126,8 +126,9 @@ class Engine:
 
 def initial_weights() -> list[float]:
     """The starting weights every engine copies, in micrograd's parameter order."""
-    net = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear",
-                 rng=random.Random(SEED))
+    net = nn.MLP(
+        2, [16, 16, 1], activation="relu", output_activation="linear", rng=random.Random(SEED)
+    )
     return [p.data for p in net.parameters()]
 
 
@@ -136,8 +137,9 @@ class Ours(Engine):
 
     def __init__(self, X, y):
         super().__init__(X, y)
-        self.model = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear",
-                            rng=random.Random(SEED))
+        self.model = nn.MLP(
+            2, [16, 16, 1], activation="relu", output_activation="linear", rng=random.Random(SEED)
+        )
         self.params = self.model.parameters()
         self.make_input = engine.Value
 
@@ -411,6 +413,7 @@ def cpu_model() -> str:
 def git_description(package: Path) -> str:
     """' (git <commit>)' for the checkout holding ``package``, noting uncommitted changes."""
     try:
+
         def git(*command: str) -> str:
             return subprocess.run(
                 ["git", "-C", str(package), *command], capture_output=True, text=True, check=True
@@ -523,8 +526,10 @@ def print_live_objects_table(rows: list, torch_objects: int | None) -> None:
     print()
     print(f"Median of {rows[0][2]['steps']} steps each; the extra objects are empty lists.")
     print()
-    print("| extra container objects | tracked objects | median step | min-max "
-          "| time in collector | collections/step (gen 0/1/2) |")
+    print(
+        "| extra container objects | tracked objects | median step | min-max "
+        "| time in collector | collections/step (gen 0/1/2) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     for label, tracked, r in rows:
         gens = "/".join(f"{c:.0f}" for c in r["gc_collections"])
@@ -545,9 +550,7 @@ def main() -> None:
     parser.add_argument(
         "--steps", type=positive_int, help="training steps per engine (default 100)"
     )
-    parser.add_argument(
-        "--max-nodes", type=positive_int, help="largest graph in the scaling check"
-    )
+    parser.add_argument("--max-nodes", type=positive_int, help="largest graph in the scaling check")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     args = parser.parse_args()
     args.steps = args.steps or (5 if args.quick else 100)
@@ -559,10 +562,16 @@ def main() -> None:
     print_header(args)
     X, y = make_moons(100, noise=0.1, seed=SEED)
     runs = [
-        (MICROGRAD, lambda: Micrograd(X, y, micrograd), [("default", args.steps),
-                                                        ("collector off", off_steps)]),
-        (OURS, lambda: Ours(X, y), [("default", args.steps), ("collector off", off_steps),
-                                    ("gc_paused()", args.steps)]),
+        (
+            MICROGRAD,
+            lambda: Micrograd(X, y, micrograd),
+            [("default", args.steps), ("collector off", off_steps)],
+        ),
+        (
+            OURS,
+            lambda: Ours(X, y),
+            [("default", args.steps), ("collector off", off_steps), ("gc_paused()", args.steps)],
+        ),
     ]
 
     memory = {name: bytes_per_node(factory) for name, factory, _ in runs}
@@ -596,8 +605,11 @@ def main() -> None:
         print(f"PyTorch:   {torch.__version__}, {torch.get_num_threads()} intra-op threads")
         runs.append((TORCH, lambda: Torch(X, y, torch), [("default", ballast_steps)]))
         r = results[TORCH, "default"] = train(runs[-1][1], "default", ballast_steps)
-        print(f"  timed {TORCH:20} default        {ballast_steps:3} steps: median "
-              f"{r['cpu']:.3f} s CPU", flush=True)
+        print(
+            f"  timed {TORCH:20} default        {ballast_steps:3} steps: median "
+            f"{r['cpu']:.3f} s CPU",
+            flush=True,
+        )
         ours_after = train(lambda: Ours(X, y), "default", ballast_steps)
         ballast.append(("0, after `import torch`", len(gc.get_objects()), ours_after))
     print()
@@ -610,11 +622,7 @@ def main() -> None:
     # order: their losses must agree at every step, or the comparison means nothing.
     compared = [(name, setting) for name, setting in results if setting == "default"]
     reference = results[MICROGRAD, "default"]["losses"]
-    worst = max(
-        abs(a - b)
-        for key in compared
-        for a, b in zip(results[key]["losses"], reference)
-    )
+    worst = max(abs(a - b) for key in compared for a, b in zip(results[key]["losses"], reference))
     print(
         f"loss at every step, largest difference from micrograd over "
         f"{', '.join(name for name, _ in compared)}: {worst:.1e}"

@@ -81,9 +81,7 @@ def test_the_update_loop_that_used_to_do_nothing_now_fails_loudly():
     # the right form changes every parameter that has a gradient
     for p in net.parameters():
         p.data -= 0.1 * p.grad
-    assert [w - 0.1 * p.grad for w, p in zip(before, net.parameters(), strict=True)] == weights(
-        net
-    )
+    assert [w - 0.1 * p.grad for w, p in zip(before, net.parameters(), strict=True)] == weights(net)
 
 
 def test_results_of_ops_on_parameters_are_plain_values_so_accumulating_works():
@@ -442,7 +440,6 @@ def test_power_assignment_on_a_parameter_is_refused_like_the_other_in_place_ops(
 
 
 def test_a_leaf_pickles_at_every_protocol():
-
 
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
         copy_ = pickle.loads(pickle.dumps(Value(2.5, label="w"), protocol=protocol))

@@ -45,10 +45,7 @@ def test_a_python_that_does_not_run_is_one_line(tmp_path) -> None:
 
 def test_a_python_too_old_is_one_line_with_its_version(tmp_path) -> None:
     old = tmp_path / "python3.10"
-    old.write_text(
-        "#!/bin/sh\n"
-        'case "$2" in *platform*) echo 3.10.13 ;; *) echo False ;; esac\n'
-    )
+    old.write_text('#!/bin/sh\ncase "$2" in *platform*) echo 3.10.13 ;; *) echo False ;; esac\n')
     old.chmod(0o755)
     result = make_venv(tmp_path, str(old))
     assert result.returncode == 2

@@ -34,13 +34,21 @@ def extension():
 
     return runinbrowser
 
+
 # sphinx.ext.doctest's default doctest_default_flags
 FLAGS = doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL | doctest.DONT_ACCEPT_TRUE_FOR_1
 
 
 def unit(code: str, kind: str = "doctest", **extra: object) -> dict:
-    return {"type": kind, "code": code, "groups": ["default"], "options": {}, "skipif": None,
-            "hidden": False, "needs": ""} | extra
+    return {
+        "type": kind,
+        "code": code,
+        "groups": ["default"],
+        "options": {},
+        "skipif": None,
+        "hidden": False,
+        "needs": "",
+    } | extra
 
 
 def page(*units: dict) -> PageRunner:
@@ -90,7 +98,8 @@ def test_an_exception_is_shown_as_the_book_shows_it() -> None:
     result = page(unit(">>> {}['k']\n1")).run(0)[0]
     assert result["status"] == "differ"
     assert result["transcript"] == (
-        ">>> {}['k']\nTraceback (most recent call last):\n  ...\nKeyError: 'k'\n")
+        ">>> {}['k']\nTraceback (most recent call last):\n  ...\nKeyError: 'k'\n"
+    )
     assert "Expected:\n    1\nGot:\n    Traceback" in result["diff"]
 
 
@@ -99,7 +108,8 @@ def test_edited_code_echoes_values_like_the_repl_and_is_not_compared() -> None:
     result = runner.run(0, {0: "a = 3\nfor i in range(2):\n    print(i)\na * 10\n"})[0]
     assert result["status"] == "edited"
     assert result["transcript"] == (
-        ">>> a = 3\n>>> for i in range(2):\n...     print(i)\n0\n1\n>>> a * 10\n30\n")
+        ">>> a = 3\n>>> for i in range(2):\n...     print(i)\n0\n1\n>>> a * 10\n30\n"
+    )
 
 
 def test_edited_code_that_does_not_parse_says_where() -> None:
@@ -117,15 +127,19 @@ def test_skipif_and_missing_packages() -> None:
 
 def test_plain_code_drops_prompts_and_output() -> None:
     assert plain_code(unit(">>> for i in (1, 2):\n...     i\n1\n2\n>>> 3\n3")) == (
-        "for i in (1, 2):\n    i\n3\n")
+        "for i in (1, 2):\n    i\n3\n"
+    )
     assert plain_code(unit("print(1)\n", "testcode")) == "print(1)\n"
 
 
 def test_shorten_traceback_keeps_the_output_before_and_the_exception() -> None:
-    text = ("printed\nTraceback (most recent call last):\n  File \"x\", line 1, in <module>\n"
-            "    f()\nValueError: bad\n")
+    text = (
+        'printed\nTraceback (most recent call last):\n  File "x", line 1, in <module>\n'
+        "    f()\nValueError: bad\n"
+    )
     assert shorten_traceback(text) == (
-        "printed\nTraceback (most recent call last):\n  ...\nValueError: bad\n")
+        "printed\nTraceback (most recent call last):\n  ...\nValueError: bad\n"
+    )
 
 
 def test_blocks_that_need_what_the_browser_lacks_are_found_from_the_chapter() -> None:
@@ -149,14 +163,21 @@ def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Pat
 
     vendor = tmp_path / "vendor"
     vendor.mkdir()
-    names = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-             "pyodide-lock.json", "LICENSE"]
+    names = [
+        "pyodide.js",
+        "pyodide.asm.js",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+        "LICENSE",
+    ]
     for name in names:
         (vendor / name).write_bytes(name.encode())
     digests = {name: hashlib.sha256(name.encode()).hexdigest() for name in names}
     (vendor / "MANIFEST.json").write_text(json.dumps({"version": "0", "sha256": digests}))
-    app = SimpleNamespace(confdir=str(tmp_path),
-                          config=SimpleNamespace(runinbrowser_pyodide="vendor"))
+    app = SimpleNamespace(
+        confdir=str(tmp_path), config=SimpleNamespace(runinbrowser_pyodide="vendor")
+    )
     assert set(pyodide_files(app)[1]) == set(names)
     (vendor / "pyodide.asm.wasm").write_bytes(b"tampered")
     with pytest.raises(ExtensionError, match="pyodide.asm.wasm does not match"):
@@ -166,7 +187,8 @@ def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Pat
 # -- The workbook's editor ------------------------------------------------------------------
 
 STARTER_JSON = re.compile(
-    r'<script type="application/json" class="workbook-starter">(.*?)</script>', re.S)
+    r'<script type="application/json" class="workbook-starter">(.*?)</script>', re.S
+)
 
 
 def test_the_workbook_editor_embeds_the_packages_starter_exactly() -> None:
@@ -178,8 +200,7 @@ def test_the_workbook_editor_embeds_the_packages_starter_exactly() -> None:
     env = SimpleNamespace(note_dependency=noted.append)
     state = SimpleNamespace(document=SimpleNamespace(settings=SimpleNamespace(env=env)))
     machine = SimpleNamespace(reporter=None)
-    directive = runinbrowser.WorkbookEditor(
-        "workbook-editor", [], {}, [], 1, 0, "", state, machine)
+    directive = runinbrowser.WorkbookEditor("workbook-editor", [], {}, [], 1, 0, "", state, machine)
     [node] = directive.run()
     html = node.astext()
     assert node["format"] == "html" and node.get("workbook_editor")
@@ -201,7 +222,8 @@ def test_check_workbook_gives_the_report_the_command_prints(tmp_path: Path, caps
 
     text = workbook.STARTER.replace(
         '        raise NotImplementedError("step 1: __add__ is not written yet")\n',
-        "        return Value(self.data + other.data)\n")
+        "        return Value(self.data + other.data)\n",
+    )
     engine = tmp_path / "engine.py"
     engine.write_text(text, encoding="utf-8")
     for step in (1, 6):

@@ -77,12 +77,17 @@ def check() -> list[str]:
 
 def vendor() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", f"pyodide@{VERSION}", "--json"], cwd=tmp, check=True,
-                       stdout=subprocess.PIPE)
+        subprocess.run(
+            ["npm", "pack", f"pyodide@{VERSION}", "--json"],
+            cwd=tmp,
+            check=True,
+            stdout=subprocess.PIPE,
+        )
         tarball = Path(tmp) / f"pyodide-{VERSION}.tgz"
         # npm checked the tarball against the registry's integrity; record it for readers.
-        integrity = "sha512-" + base64.b64encode(
-            hashlib.sha512(tarball.read_bytes()).digest()).decode()
+        integrity = (
+            "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+        )
         VENDOR.mkdir(parents=True, exist_ok=True)
         with tarfile.open(tarball) as tar:
             for name in FILES:

@@ -194,8 +194,16 @@ def page_units(app: Sphinx, doctree: nodes.document, docname: str) -> list[dict[
     units: list[dict[str, Any]] = []
     counter = 0
     if config.doctest_global_setup:
-        units.append({"type": "testsetup", "code": config.doctest_global_setup,
-                      "groups": ["*"], "options": {}, "skipif": None, "hidden": True})
+        units.append(
+            {
+                "type": "testsetup",
+                "code": config.doctest_global_setup,
+                "groups": ["*"],
+                "options": {},
+                "skipif": None,
+                "hidden": True,
+            }
+        )
     for node in doctree.findall(lambda n: is_test_node(n, bool(default_group))):
         kind = node.get("testnodetype", "doctest")
         code = node["test"] if "test" in node else node.astext()
@@ -211,13 +219,21 @@ def page_units(app: Sphinx, doctree: nodes.document, docname: str) -> list[dict[
             # As the doctest builder does: the output belongs to the group's latest testcode.
             owner = next((u for u in reversed(units) if u["groups"] == groups), None)
             if owner is not None and owner["type"] == "testcode" and "want" not in owner:
-                owner.update(want=code, want_options=options, out_id=node_id,
-                             want_skipif=node.get("skipif"))
+                owner.update(
+                    want=code, want_options=options, out_id=node_id, want_skipif=node.get("skipif")
+                )
             continue
         if kind == "testcleanup":
             continue  # runs after the page in the builder; it changes no output
-        unit = {"type": kind, "code": code, "groups": groups, "options": options,
-                "skipif": node.get("skipif"), "hidden": not visible, "id": node_id}
+        unit = {
+            "type": kind,
+            "code": code,
+            "groups": groups,
+            "options": options,
+            "skipif": node.get("skipif"),
+            "hidden": not visible,
+            "id": node_id,
+        }
         unit["needs"] = needs(unit, config.runinbrowser_packages)
         unit["plain"] = plain_code(unit)
         units.append(unit)
@@ -237,9 +253,13 @@ def add_page_data(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     page = {"default_flags": app.config.doctest_default_flags, "units": units}
     # "<" escaped so that no text in a block can close the script element.
     text = json.dumps(page).replace("<", "\\u003c")
-    doctree.append(nodes.raw(
-        "", f'<script type="application/json" id="runinbrowser-data">{text}</script>\n',
-        format="html"))
+    doctree.append(
+        nodes.raw(
+            "",
+            f'<script type="application/json" id="runinbrowser-data">{text}</script>\n',
+            format="html",
+        )
+    )
 
 
 def package_sources(app: Sphinx) -> dict[str, str]:
@@ -272,9 +292,11 @@ def write_runtime(app: Sphinx, exception: Exception | None) -> None:
         "files": {name: base64.b64encode(files[name]).decode("ascii") for name in EMBEDDED},
     }
     (out / "runtime.js").write_text(
-        f"window.RUNINBROWSER_RUNTIME = {json.dumps(runtime)};\n", encoding="ascii")
+        f"window.RUNINBROWSER_RUNTIME = {json.dumps(runtime)};\n", encoding="ascii"
+    )
     (out / "sources.js").write_text(
-        f"window.RUNINBROWSER_SOURCES = {json.dumps(package_sources(app))};\n", encoding="ascii")
+        f"window.RUNINBROWSER_SOURCES = {json.dumps(package_sources(app))};\n", encoding="ascii"
+    )
     (out / "LICENSE-pyodide.txt").write_bytes(files["LICENSE"])
 
 
@@ -312,11 +334,13 @@ class WorkbookEditor(SphinxDirective):
         return [node]
 
 
-def add_workbook_script(app: Sphinx, pagename: str, templatename: str, context: dict,
-                        doctree: nodes.document | None) -> None:
+def add_workbook_script(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None
+) -> None:
     """workbook.js on the pages that have an editor, after runinbrowser.js (priority 500)."""
-    if doctree is not None and any(node.get("workbook_editor")
-                                   for node in doctree.findall(nodes.raw)):
+    if doctree is not None and any(
+        node.get("workbook_editor") for node in doctree.findall(nodes.raw)
+    ):
         app.add_js_file("workbook.js", priority=510)
 
 

@@ -51,8 +51,11 @@ class _Runner(doctest.DocTestRunner):
         self.records.append({"example": example, "got": got, "ok": False, "diff": diff})
 
     def report_unexpected_exception(self, out, test, example, exc_info) -> None:
-        got = _TRACEBACK + "  ...\n" + "".join(
-            traceback.format_exception_only(exc_info[0], exc_info[1]))
+        got = (
+            _TRACEBACK
+            + "  ...\n"
+            + "".join(traceback.format_exception_only(exc_info[0], exc_info[1]))
+        )
         diff = self._checker.output_difference(example, got, self.optionflags)
         self.records.append({"example": example, "got": got, "ok": False, "diff": diff})
 
@@ -62,7 +65,7 @@ def shorten_traceback(text: str) -> str:
     start = text.find(_TRACEBACK)
     if start < 0:
         return text
-    lines = text[start + len(_TRACEBACK):].splitlines(keepends=True)
+    lines = text[start + len(_TRACEBACK) :].splitlines(keepends=True)
     # The exception itself starts at the first line that is not an indented frame line.
     first = next((i for i, line in enumerate(lines) if not line.startswith(" ")), len(lines))
     return text[:start] + _TRACEBACK + "  ...\n" + "".join(lines[first:])
@@ -71,9 +74,11 @@ def shorten_traceback(text: str) -> str:
 def with_prompts(source: str) -> str:
     """``source`` as typed at the REPL: ``>>>`` before the first line, ``...`` before the rest."""
     lines = source.rstrip("\n").split("\n")
-    return "".join(
-        (">>> " if i == 0 else "... ") + line + "\n" for i, line in enumerate(lines)
-    ) if source.strip() else ""
+    return (
+        "".join((">>> " if i == 0 else "... ") + line + "\n" for i, line in enumerate(lines))
+        if source.strip()
+        else ""
+    )
 
 
 def plain_code(unit: dict[str, Any]) -> str:
@@ -92,10 +97,12 @@ def statements(code: str) -> list[str]:
     tree = ast.parse(code)
     lines = code.splitlines(keepends=True)
     # A decorator belongs to the statement it decorates.
-    starts = [min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-              for node in tree.body]
+    starts = [
+        min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        for node in tree.body
+    ]
     ends = starts[1:] + [len(lines) + 1]
-    return ["".join(lines[a - 1:b - 1]).rstrip() + "\n" for a, b in zip(starts, ends)]
+    return ["".join(lines[a - 1 : b - 1]).rstrip() + "\n" for a, b in zip(starts, ends)]
 
 
 class PageRunner:
@@ -156,8 +163,13 @@ class PageRunner:
 
     def run_unit(self, index: int, group: str, edits: dict[int, str]) -> dict[str, Any]:
         unit = self.units[index]
-        result: dict[str, Any] = {"index": index, "status": "match", "transcript": "",
-                                  "diff": "", "reason": ""}
+        result: dict[str, Any] = {
+            "index": index,
+            "status": "match",
+            "transcript": "",
+            "diff": "",
+            "reason": "",
+        }
         reason = self.skip_reason(unit)
         if reason:
             return result | {"status": "skipped", "reason": reason}
@@ -165,8 +177,12 @@ class PageRunner:
         try:
             examples, mode = self.examples(unit, edits.get(index))
         except SyntaxError as error:
-            return result | {"status": "error", "transcript": shorten_traceback(
-                "".join(traceback.format_exception_only(SyntaxError, error)))}
+            return result | {
+                "status": "error",
+                "transcript": shorten_traceback(
+                    "".join(traceback.format_exception_only(SyntaxError, error))
+                ),
+            }
         runner = _Runner(self.flags)
         test = doctest.DocTest(examples, {}, group, f"<{unit['type']} {index}>", 0, None)
         # Run in the page's namespace and keep it, as the doctest builder does.
@@ -175,7 +191,8 @@ class PageRunner:
         # The doctest builder's own trick: doctest compiles in "single" mode, which cannot
         # hold a multi-statement testcode block, so the compile it uses is replaced.
         doctest.compile = lambda source, name, _mode, flags, inherit: compile(
-            source, name, mode, flags, inherit)
+            source, name, mode, flags, inherit
+        )
         try:
             runner.run(test, out=lambda text: None, clear_globs=False)
         finally:
@@ -222,8 +239,9 @@ class PageRunner:
         want_options = {int(f): v for f, v in unit.get("want_options", {}).items()}
         want_options[doctest.DONT_ACCEPT_BLANKLINE] = True
         match = _PARSER._EXCEPTION_RE.match(want)  # as sphinx.ext.doctest does
-        example = doctest.Example(unit["code"], want, exc_msg=match.group("msg") if match else None,
-                                  options=want_options)
+        example = doctest.Example(
+            unit["code"], want, exc_msg=match.group("msg") if match else None, options=want_options
+        )
         return [example], "exec"
 
 
@@ -232,7 +250,6 @@ def python_version() -> str:
     import platform
 
     return platform.python_version()
-
 
 
 def check_workbook(source: str, last_step: int = 6) -> str:

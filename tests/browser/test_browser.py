@@ -31,8 +31,9 @@ def page_data(book: Path, name: str) -> dict | None:
 
 
 def visible_units(data: dict) -> list[tuple[int, dict]]:
-    return [(i, u) for i, u in enumerate(data["units"])
-            if u["type"] != "testsetup" and not u["hidden"]]
+    return [
+        (i, u) for i, u in enumerate(data["units"]) if u["type"] != "testsetup" and not u["hidden"]
+    ]
 
 
 def test_every_chapter_has_runnable_examples(book: Path) -> None:
@@ -71,8 +72,9 @@ def test_known_differences_each_name_one_block(book: Path) -> None:
 
 def open_page(chromium, url: str, origin: str, color_scheme: str = "light"):
     """A fresh page (no cache shared with other tests) that refuses outside requests."""
-    context = chromium.new_context(color_scheme=color_scheme, viewport={"width": 1100,
-                                                                        "height": 900})
+    context = chromium.new_context(
+        color_scheme=color_scheme, viewport={"width": 1100, "height": 900}
+    )
     outside: list[str] = []
     errors: list[str] = []
 
@@ -99,7 +101,10 @@ def run_block(page, unit_id: str) -> dict:
             const panel = document.getElementById(id + "-result");
             const button = document.querySelector("#" + id + "-bar button.runinbrowser-run");
             return panel.dataset.status && panel.dataset.status !== "running" && !button.disabled;
-        }""", arg=unit_id, timeout=RUN_TIMEOUT_MS)
+        }""",
+        arg=unit_id,
+        timeout=RUN_TIMEOUT_MS,
+    )
     return page.evaluate(
         """(id) => {
             const panel = document.getElementById(id + "-result");
@@ -107,7 +112,9 @@ def run_block(page, unit_id: str) -> dict:
             return {status: panel.dataset.status, status_text: text(".runinbrowser-status"),
                     transcript: text(".runinbrowser-transcript"),
                     diff: text(".runinbrowser-diff pre")};
-        }""", unit_id)
+        }""",
+        unit_id,
+    )
 
 
 @pytest.fixture(params=["http", "file"])
@@ -134,12 +141,15 @@ def test_every_block_gives_the_books_output(chromium, base, book: Path, name: st
                 continue
             result = run_block(page, unit["id"])
             if result["status"] == "expected" and unit.get("expected_difference"):
-                expected.append(f"{name} block {index}: {unit['expected_difference']}\n"
-                                f"{result['diff']}")
+                expected.append(
+                    f"{name} block {index}: {unit['expected_difference']}\n{result['diff']}"
+                )
             elif result["status"] != "match":
                 shown = result["diff"] or result["transcript"]
-                problems.append(f"{name} block {index} ({unit['id']}): {result['status']}: "
-                                f"{result['status_text']}\n{shown}")
+                problems.append(
+                    f"{name} block {index} ({unit['id']}): {result['status']}: "
+                    f"{result['status_text']}\n{shown}"
+                )
         timings = page.evaluate("window.runinbrowserTimings || null")
     finally:
         context.close()
@@ -156,7 +166,8 @@ def test_every_block_gives_the_books_output(chromium, base, book: Path, name: st
             f"{cold:5.2f} s (load {load:.2f} s {timings.get('phases')})  later runs median "
             f"{statistics.median(later) if later else 0:.0f} ms, max {max(later, default=0):.0f} ms"
             + (f" (block {slowest['index']})" if slowest else "")
-            + (f"  needs torch: {needs}" if needs else ""))
+            + (f"  needs torch: {needs}" if needs else "")
+        )
     REPORT.extend(f"expected difference: {line}" for line in expected)
 
 
@@ -183,7 +194,9 @@ def test_edit_run_and_back(chromium, server: str, book: Path) -> None:
         page.keyboard.press("Enter")
         page.wait_for_function(
             "(id) => document.getElementById(id + '-result').dataset.status === 'match'",
-            arg=unit["id"], timeout=RUN_TIMEOUT_MS)
+            arg=unit["id"],
+            timeout=RUN_TIMEOUT_MS,
+        )
     finally:
         context.close()
     assert not outside and not errors, (outside, errors)
@@ -229,8 +242,11 @@ def test_the_browser_gets_this_builds_package(book: Path) -> None:
     """sources.js holds the autograd/ files as they are now, so engine edits reach the page."""
     text = (book / "_static" / "runinbrowser" / "sources.js").read_text(encoding="ascii")
     sources = json.loads(text.removeprefix("window.RUNINBROWSER_SOURCES = ").rstrip(";\n"))
-    package = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
-               for path in (ROOT / "autograd").rglob("*.py") if "__pycache__" not in path.parts}
+    package = {
+        path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+        for path in (ROOT / "autograd").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
     assert {k: v for k, v in sources.items() if k.startswith("autograd/")} == package
     assert "runinbrowser_runner.py" in sources
 
@@ -264,11 +280,14 @@ def check_in_page(page, text: str | None = None, steps: str = "6") -> dict:
             const panel = document.querySelector(".workbook-result");
             return ["pass", "fail", "failed"].includes(panel.dataset.status)
                 && !document.querySelector("button.workbook-check").disabled;
-        }""", timeout=CHECK_TIMEOUT_MS)
+        }""",
+        timeout=CHECK_TIMEOUT_MS,
+    )
     return page.evaluate(
         """() => ({status: document.querySelector(".workbook-result").dataset.status,
                    status_text: document.querySelector(".workbook-status").textContent,
-                   report: document.querySelector(".workbook-report").textContent})""")
+                   report: document.querySelector(".workbook-report").textContent})"""
+    )
 
 
 def test_workbook_checks_the_readers_engine_in_the_browser(chromium, base) -> None:
@@ -288,7 +307,8 @@ def test_workbook_checks_the_readers_engine_in_the_browser(chromium, base) -> No
         "                visited.add(v)\n                for child in v._prev:\n"
         "                    build_topo(child)\n                topo.append(v)\n\n"
         "        build_topo(self)\n        self.grad = 1.0\n"
-        "        for node in reversed(topo):\n            node._backward()\n")
+        "        for node in reversed(topo):\n            node._backward()\n"
+    )
     try:
         editor = page.locator("textarea.workbook-text")
         assert editor.input_value() == STARTER
@@ -337,7 +357,9 @@ def test_workbook_checks_the_readers_engine_in_the_browser(chromium, base) -> No
         f"{url.split(':')[0]:5} workbook: first Check, loading Python included, "
         f"{checks[0]['click_to_report_ms'] / 1000:.2f} s; each check in Python (starter, "
         f"step 1 only, correct, broken, recursive): "
-        + ", ".join(f"{check['python_ms']:.0f}" for check in checks) + " ms")
+        + ", ".join(f"{check['python_ms']:.0f}" for check in checks)
+        + " ms"
+    )
 
 
 def test_workbook_editor_keys_and_download(chromium, server: str) -> None:
@@ -369,7 +391,8 @@ def test_workbook_editor_keys_and_download(chromium, server: str) -> None:
 
 
 def test_workbook_page_without_javascript_says_so_and_keeps_the_commands(
-        chromium, server: str) -> None:
+    chromium, server: str
+) -> None:
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
