@@ -95,34 +95,6 @@ class Value:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r})"
 
-    def __bool__(self) -> bool:
-        """Refused: ``if loss:`` would test the node, not its number; test ``loss.data``.
-
-        >>> if Value(0.0):  # doctest: +ELLIPSIS
-        ...     pass
-        Traceback (most recent call last):
-          ...
-        TypeError: a Value has no truth value: test its number instead, ...
-        """
-        raise TypeError(
-            "a Value has no truth value: test its number instead, such as"
-            f" 'if v.data > 0:' (here v.data is {self.data!r})"
-        )
-
-    def __reduce_ex__(self, protocol: int) -> str | tuple[object, ...]:
-        # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
-        # would share its inputs, so the copy's backward() would write into the original
-        # graph; like PyTorch for a non-leaf tensor, refuse.
-        if self._prev:
-            raise TypeError(
-                f"cannot copy a Value that has inputs (made by {self._op!r}): the copy would"
-                " share the original graph. Copy the leaves (or the Module) and compute"
-                " again, or copy only the number: Value(v.data)"
-            )
-        # Protocols 0 and 1 cannot save __slots__ by themselves; protocol 2's recipe (a
-        # plain function call plus the slots' state) pickles at any protocol.
-        return super().__reduce_ex__(max(protocol, 2))
-
     def __add__(self, other: Value | float) -> Value:
         """Sum ``self + other``; d/dself = 1, d/dother = 1.
 
@@ -370,6 +342,65 @@ class Value:
         for node in reversed(order):
             node._backward(node.grad)
 
+    def __bool__(self) -> bool:
+        """Refused: ``if loss:`` would test the node, not its number; test ``loss.data``.
+
+        >>> if Value(0.0):  # doctest: +ELLIPSIS
+        ...     pass
+        Traceback (most recent call last):
+          ...
+        TypeError: a Value has no truth value: test its number instead, ...
+        """
+        raise TypeError(
+            "a Value has no truth value: test its number instead, such as"
+            f" 'if v.data > 0:' (here v.data is {self.data!r})"
+        )
+
+    def __reduce_ex__(self, protocol: int) -> str | tuple[object, ...]:
+        # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
+        # would share its inputs, so the copy's backward() would write into the original
+        # graph; like PyTorch for a non-leaf tensor, refuse.
+        if self._prev:
+            raise TypeError(
+                f"cannot copy a Value that has inputs (made by {self._op!r}): the copy would"
+                " share the original graph. Copy the leaves (or the Module) and compute"
+                " again, or copy only the number: Value(v.data)"
+            )
+        # Protocols 0 and 1 cannot save __slots__ by themselves; protocol 2's recipe (a
+        # plain function call plus the slots' state) pickles at any protocol.
+        return super().__reduce_ex__(max(protocol, 2))
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each listed after all of its inputs; ``root`` last.
+
+    The walk keeps its own stack instead of recursing, so a graph a million nodes deep
+    needs no change to Python's recursion limit.
+
+    >>> from autograd.engine import Value, topological_order
+    >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    >>> c = a * b
+    >>> c.label = "c"
+    >>> [node.label for node in topological_order(c + a)]
+    ['a', 'b', 'c', '']
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    # Each entry is (node, inputs_done). A node is pushed once to expand its inputs and
+    # once more, underneath them, to be emitted after all of them have been emitted.
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for child in reversed(node._prev):
+                if child not in visited:
+                    stack.append((child, False))
+    return order
+
 
 def _as_float(data: object) -> float:
     # bool is a subclass of int, but Value(True) is almost always a mistake.
@@ -423,34 +454,3 @@ def _sigmoid(x: float) -> float:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
     return e / (1.0 + e)
-
-
-def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, each listed after all of its inputs; ``root`` last.
-
-    The walk keeps its own stack instead of recursing, so a graph a million nodes deep
-    needs no change to Python's recursion limit.
-
-    >>> from autograd.engine import Value, topological_order
-    >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
-    >>> c = a * b
-    >>> c.label = "c"
-    >>> [node.label for node in topological_order(c + a)]
-    ['a', 'b', 'c', '']
-    """
-    order: list[Value] = []
-    visited: set[Value] = set()
-    # Each entry is (node, inputs_done). A node is pushed once to expand its inputs and
-    # once more, underneath them, to be emitted after all of them have been emitted.
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            for child in reversed(node._prev):
-                if child not in visited:
-                    stack.append((child, False))
-    return order
