@@ -86,7 +86,7 @@ class Value:
         # check; anything else (3, "3", True) goes through _as_float, which converts an
         # int and refuses the rest with a TypeError.
         self.data = data if type(data) is float else _as_float(data)
-        self.grad = 0.0
+        self.grad: float | None = 0.0
         self.label = label
         self._prev = _prev
         self._op = _op
@@ -325,6 +325,11 @@ class Value:
         Intermediate nodes are recomputed from scratch on every call, so their ``grad``
         always holds the gradient of the latest call.
 
+        A leaf's ``grad`` may also be None, PyTorch's "no gradient": an optimizer's
+        ``zero_grad()`` sets it (``autograd.optim``). ``backward()`` starts such a leaf
+        from 0.0 if it reaches it, and leaves it None if not, so the optimizer can tell
+        a parameter that dropped out of the loss from one whose gradient is 0.
+
         >>> x = Value(3.0)
         >>> y = x * x
         >>> y.backward()
@@ -336,7 +341,9 @@ class Value:
         """
         order = topological_order(self)
         for node in order:
-            if node._prev:
+            # An interior node starts from 0.0 on every call; so does a leaf whose grad is
+            # None, PyTorch's "no gradient yet" that an optimizer's zero_grad() leaves.
+            if node._prev or node.grad is None:
                 node.grad = 0.0
         self.grad += 1.0  # d(self)/d(self)
         for node in reversed(order):

@@ -118,9 +118,10 @@ def test_zero_grad_resets_only_its_own_parameters() -> None:
     (a * b * other).backward()
     assert (a.grad, b.grad, other.grad) == (6.0, 3.0, 2.0)
     for optimizer in (SGD([a, b], lr=0.1), Adam([a, b])):
-        a.grad, b.grad = 6.0, 3.0
-        optimizer.zero_grad()
-        assert (a.grad, b.grad, other.grad) == (0.0, 0.0, 2.0)
+        for set_to_none, reset in [(True, None), (False, 0.0)]:
+            a.grad, b.grad = 6.0, 3.0
+            optimizer.zero_grad(set_to_none=set_to_none)
+            assert (a.grad, b.grad, other.grad) == (reset, reset, 2.0)
 
 
 def test_zero_grad_matches_torch_on_the_next_backward() -> None:
@@ -157,7 +158,8 @@ def test_optimizers_do_not_need_a_network() -> None:
     [
         (lambda: SGD([], lr=0.1), ValueError, "empty"),
         (lambda: SGD([1.0], lr=0.1), TypeError, "Value"),
-        (lambda: SGD([Value(1.0)] * 2, lr=0.1), ValueError, "twice"),
+        (lambda: SGD([Value(1.0)] * 2, lr=0.1), ValueError, r"twice.*dict\.fromkeys"),
+        (lambda: Adam([Value(1.0) * 2]), ValueError, "can't optimize a non-leaf Value"),
         (lambda: SGD([Value(1.0)], lr=-0.1), ValueError, "lr"),
         (lambda: SGD([Value(1.0)], lr=math.nan), ValueError, "lr"),
         (lambda: SGD([Value(1.0)], lr="0.1"), TypeError, "lr"),
@@ -182,3 +184,119 @@ def test_an_optimizer_given_a_module_says_to_pass_its_parameters():
 
     with pytest.raises(TypeError, match=r"pass net\.parameters\(\)"):
         SGD(MLP(2, [1], rng=random.Random(0)), lr=0.1)
+
+
+# Issue 14, item 1: steps 4 to 9 use only branch a, so branch b gets no gradient there.
+UNUSED_STEPS = range(4, 10)
+
+SETTINGS = [
+    ("SGD", {"lr": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9}),
+    ("SGD", {"lr": 0.1, "weight_decay": 0.05}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.05}),
+    ("Adam", {"lr": 0.05}),
+    ("Adam", {"lr": 0.05, "weight_decay": 0.05}),
+]
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+@pytest.mark.parametrize(("name", "settings"), SETTINGS)
+def test_a_branch_that_drops_out_of_the_loss_moves_as_in_torch(name, settings, set_to_none):
+    torch = pytest.importorskip("torch")
+    from autograd.nn import Neuron
+
+    rng = random.Random(3)
+    a, b = Neuron(2, rng=rng), Neuron(2, rng=rng)
+    for p in b.parameters():
+        p.data = rng.uniform(-1.0, 1.0)  # a bias of 0 would hide weight decay
+    ours = a.parameters() + b.parameters()
+    theirs = [torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in ours]
+    our_optimizer = {"SGD": SGD, "Adam": Adam}[name](ours, **settings)
+    their_class = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}[name]
+    their_optimizer = their_class(theirs, foreach=False, **settings)
+
+    def their_neuron(w0, w1, bias, x):
+        return torch.tanh(bias + w0 * x[0] + w1 * x[1])
+
+    for step in range(16):
+        x, target = [rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)], rng.uniform(-1.0, 1.0)
+        out, their_out = a(x), their_neuron(*theirs[:3], x)
+        if step not in UNUSED_STEPS:
+            out, their_out = out + b(x), their_out + their_neuron(*theirs[3:], x)
+        b_before = [p.data for p in b.parameters()]
+        our_optimizer.zero_grad(set_to_none=set_to_none)
+        their_optimizer.zero_grad(set_to_none=set_to_none)
+        ((out - target) ** 2).backward()
+        ((their_out - target) ** 2).backward()
+        assert [p.grad is None for p in ours] == [t.grad is None for t in theirs]
+        assert [p.grad for p in ours if p.grad is not None] == pytest.approx(
+            [t.grad.item() for t in theirs if t.grad is not None], rel=1e-12, abs=0
+        )
+        our_optimizer.step()
+        their_optimizer.step()
+        assert [p.data for p in ours] == pytest.approx(
+            [t.item() for t in theirs], rel=1e-12, abs=0
+        ), f"step {step}"
+        b_moved = [p.data for p in b.parameters()] != b_before
+        if step in UNUSED_STEPS and set_to_none:
+            assert not b_moved  # torch leaves a parameter with grad None alone
+        elif step not in UNUSED_STEPS or settings != {"lr": 0.1}:
+            assert b_moved  # with momentum, weight decay or Adam's averages, it moves
+
+
+def test_a_grad_set_to_none_by_hand_is_no_gradient() -> None:
+    # PyTorch's habit p.grad = None: backward() starts from 0.0, step() skips p until then.
+    torch = pytest.importorskip("torch")
+    x, y = Value(0.4), Value(-1.5)
+    tx, ty = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.4, -1.5))
+    optimizer = SGD([x, y], lr=0.1, momentum=0.9)
+    their_optimizer = torch.optim.SGD([tx, ty], lr=0.1, momentum=0.9, foreach=False)
+    (x * y).backward()
+    (tx * ty).backward()
+    optimizer.step()
+    their_optimizer.step()
+    x.grad = y.grad = None
+    tx.grad = ty.grad = None
+    (x * x * x).backward()
+    (tx * tx * tx).backward()
+    assert (x.grad, y.grad, ty.grad) == (pytest.approx(tx.grad.item(), rel=1e-15), None, None)
+    optimizer.step()
+    their_optimizer.step()
+    assert [x.data, y.data] == pytest.approx([tx.item(), ty.item()], rel=1e-15)
+    assert y.data == -1.5 - 0.1 * 0.4
+
+
+@pytest.mark.parametrize("gradient", [0.0, 1e-170])
+def test_adam_with_eps_zero_and_no_gradient_size_is_a_clear_error(gradient: float) -> None:
+    # sqrt(v) is 0 (1e-170 squared underflows to 0), and so is the denominator: torch's
+    # step divides m by it and gives nan (m = 0) or -inf; ours names the setting to change.
+    torch = pytest.importorskip("torch")
+    theirs = torch.tensor([1.0], dtype=torch.float64, requires_grad=True)
+    theirs.grad = torch.tensor([gradient], dtype=torch.float64)
+    torch.optim.Adam([theirs], lr=0.1, eps=0.0, foreach=False).step()
+    assert not math.isfinite(theirs.item())
+    used, p = Value(0.5), Value(1.0)
+    used.grad, p.grad = 1.0, gradient
+    with pytest.raises(ZeroDivisionError, match=r"Adam\.step\(\).*parameter 1.*eps=0\.0"):
+        Adam([used, p], lr=0.1, eps=0.0).step()
+    p.grad = gradient
+    Adam([p], lr=0.1, eps=1e-8).step()  # the fix the message names
+    assert math.isfinite(p.data)
+
+
+def test_a_non_leaf_is_refused_as_torch_refuses_it() -> None:
+    # Its number comes from its inputs: a step on it would be overwritten, so it is refused.
+    torch = pytest.importorskip("torch")
+    leaf = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
+        torch.optim.SGD([leaf * 2], lr=0.1)
+    with pytest.raises(ValueError, match=r"can't optimize a non-leaf Value \(made by '\*'"):
+        SGD([Value(1.0), Value(1.0) * 2], lr=0.1)
+
+
+def test_the_message_for_a_parameter_listed_twice_names_a_fix_that_works() -> None:
+    shared, other = Value(1.0), Value(2.0)
+    params = [shared, other, shared]
+    with pytest.raises(ValueError, match="twice"):
+        SGD(params, lr=0.1)
+    assert SGD(list(dict.fromkeys(params)), lr=0.1).params == [shared, other]
