@@ -291,7 +291,9 @@ class Value:
         out = Value(math.log(self.data), (self,), "log")
 
         def _backward(out_grad, self=self):
-            self.grad += (1.0 / self.data) * out_grad
+            # (1 / self) * out_grad as one division: 1 / self alone overflows to inf for a
+            # tiny (subnormal) self even when the product is finite, as in PyTorch.
+            self.grad += out_grad / self.data
 
         out._backward = _backward
         return out

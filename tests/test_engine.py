@@ -576,3 +576,42 @@ def test_an_int_too_large_for_a_float_is_refused_on_the_way_in():
     # overflow are inf (test_hardening.py).
     with pytest.raises(OverflowError, match="too large to convert to float"):
         Value(10**400)
+
+
+LOCAL_DERIVATIVE_RANGE = [
+    ("log", lambda x: x.log()),
+    ("x ** -1", lambda x: x**-1),
+    ("x ** -2", lambda x: x**-2),
+    ("x ** 0.5", lambda x: x**0.5),
+    ("x ** 3", lambda x: x**3),
+    ("2 / x", lambda x: 2.0 / x),
+    ("x / 1e-300", lambda x: x / 1e-300),
+    ("exp", lambda x: x.exp()),
+    ("tanh", lambda x: x.tanh()),
+    ("sigmoid", lambda x: x.sigmoid()),
+]
+
+
+@pytest.mark.parametrize("upstream", [1e-300, 1e-100, 1.0, 1e100])
+@pytest.mark.parametrize("x", [5e-324, 1e-310, 1e-300, 1e-200, 1e-160, 3.0, 700.0, 1e200, 1e300])
+@pytest.mark.parametrize(("name", "fn"), LOCAL_DERIVATIVE_RANGE)
+def test_gradient_at_the_ends_of_the_float_range_is_torch_s(name, fn, x, upstream):
+    # Issue 14, item 8: log's 1 / x overflowed for a subnormal x although the gradient
+    # out_grad / x is finite (x = 1e-310, upstream 1e-100: torch 1e210, ours was inf). Every
+    # one-input op's gradient, at tiny and huge inputs and upstream gradients, is torch's:
+    # the same number, or inf or 0 where torch's is, from the same products.
+    torch = pytest.importorskip("torch")
+    leaf = Value(x)
+    (fn(leaf) * upstream).backward()
+    tleaf = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (fn(tleaf) * upstream).backward()
+    want = tleaf.grad.item()
+    assert leaf.grad == pytest.approx(want, rel=1e-12, abs=0) or (
+        math.isnan(leaf.grad) and math.isnan(want)
+    ), f"{name} at {x!r} with upstream {upstream!r}"
+
+
+def test_the_gradient_of_log_at_a_subnormal_number_is_finite():
+    x = Value(1e-310)
+    (x.log() * 1e-100).backward()
+    assert x.grad == pytest.approx(1e210, rel=1e-12)
