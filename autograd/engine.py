@@ -35,12 +35,16 @@ class Value:
     ``bool``; it is stored as a float. Operations combine a Value with another Value or such
     a number; anything else raises TypeError.
 
-    A Value is a node, not a number, in three ways:
+    A Value is a node, not a number, in four ways:
 
     * ``==`` is identity, as for any Python object (nodes live in sets and dicts): two nodes
       holding equal numbers are still two nodes. Compare numbers with ``a.data == b.data``.
     * ``bool(v)``, and so ``if v:`` or ``while v:``, raises TypeError: test the number,
       ``if v.data > 0:``.
+    * ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node and points the name
+      ``x`` at it, as for any Python number. On a leaf that has a gradient (``grad`` not
+      0.0) it raises TypeError: that is a training step, which must change ``x.data``.
+      A running sum from a new leaf (``total = Value(0.0)``, ``total += term``) works.
     * ``copy.copy``, ``copy.deepcopy`` and ``pickle`` work on leaves (and so on a whole
       ``Module``) but raise TypeError for a node that has inputs: the copy would share the
       original graph, and its ``backward()`` would fill in the original leaves.
@@ -365,6 +369,52 @@ class Value:
             f" 'if v.data > 0:' (here v.data is {self.data!r})"
         )
 
+    # The in-place operators make a new node, as for any immutable Python number: x += 1
+    # is x = x + 1. On a leaf that already has a gradient that is almost always a training
+    # step written as w -= lr * w.grad: w would become a new node each step, the trained
+    # leaf would never change, and the graph would grow by two nodes per step.
+    # _check_in_place refuses those; a running sum that starts from a new leaf
+    # (total = Value(0.0), then total += term) has no gradient and goes through.
+
+    def __iadd__(self, other: Value | float) -> Value:
+        """``self += other``: the new node ``self + other``, unless self is a trained leaf.
+
+        >>> total = Value(0.0)
+        >>> total += Value(2.0)
+        >>> total
+        Value(data=2.0, grad=0.0)
+        """
+        _check_in_place(self, "+=")
+        return self + other
+
+    def __isub__(self, other: Value | float) -> Value:
+        """``self -= other``: the new node ``self - other``, unless self is a trained leaf.
+
+        >>> w = Value(1.0)
+        >>> (w * w).backward()
+        >>> w -= 0.1 * w.grad  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+          ...
+        TypeError: p -= ... would make the name p point to a new graph node ... p.data -= ...
+        """
+        _check_in_place(self, "-=")
+        return self - other
+
+    def __imul__(self, other: Value | float) -> Value:
+        """``self *= other``: the new node ``self * other``, unless self is a trained leaf."""
+        _check_in_place(self, "*=")
+        return self * other
+
+    def __itruediv__(self, other: Value | float) -> Value:
+        """``self /= other``: the new node ``self / other``, unless self is a trained leaf."""
+        _check_in_place(self, "/=")
+        return self / other
+
+    def __ipow__(self, other: int | float) -> Value:
+        """``self **= other``: the new node ``self ** other``, unless self is a trained leaf."""
+        _check_in_place(self, "**=")
+        return self**other
+
     def __reduce_ex__(self, protocol: int) -> str | tuple[object, ...]:
         # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
         # would share its inputs, so the copy's backward() would write into the original
@@ -409,6 +459,20 @@ def topological_order(root: Value) -> list[Value]:
                 if child not in visited:
                     stack.append((child, False))
     return order
+
+
+def _check_in_place(x: Value, op: str) -> None:
+    """Refuse ``op`` on a leaf with a gradient (grad not 0.0: set, or None from zero_grad)."""
+    if not x._prev and x.grad != 0.0:
+        raise _in_place_error(op)
+
+
+def _in_place_error(op: str) -> TypeError:
+    return TypeError(
+        f"p {op} ... would make the name p point to a new graph node and leave the parameter"
+        f" unchanged; change its number instead: p.data {op} ..."
+        " (a gradient step is p.data -= learning_rate * p.grad)"
+    )
 
 
 def _as_float(data: object) -> float:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence, Sized
 from numbers import Integral
 from typing import NoReturn
 
-from autograd.engine import Value
+from autograd.engine import Value, _in_place_error
 
 #: The activations a neuron can apply to its weighted sum; "linear" applies none.
 ACTIVATIONS = ("tanh", "relu", "linear")
@@ -233,14 +233,6 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
-
-
-def _in_place_error(op: str) -> TypeError:
-    return TypeError(
-        f"p {op} ... would make the name p point to a new graph node and leave the parameter"
-        f" unchanged; change its number instead: p.data {op} ..."
-        " (a gradient step is p.data -= learning_rate * p.grad)"
-    )
 
 
 def _check_rng(rng: random.Random | None) -> random.Random:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import math
+import operator
+import re
 import sys
 
 import pytest
@@ -615,3 +617,59 @@ def test_the_gradient_of_log_at_a_subnormal_number_is_finite():
     x = Value(1e-310)
     (x.log() * 1e-100).backward()
     assert x.grad == pytest.approx(1e210, rel=1e-12)
+
+
+IN_PLACE = [
+    ("+=", operator.iadd, operator.add),
+    ("-=", operator.isub, operator.sub),
+    ("*=", operator.imul, operator.mul),
+    ("/=", operator.itruediv, operator.truediv),
+    ("**=", operator.ipow, operator.pow),
+]
+
+
+def test_a_training_step_written_in_place_on_a_plain_value_is_refused_like_torch():
+    # Issue 14, item 9: w -= lr * w.grad made w a new node each step (the graph grew by two
+    # nodes per step, silently). torch refuses it on a leaf that requires grad; so do we,
+    # once the leaf has a gradient, with Parameter's hint.
+    torch = pytest.importorskip("torch")
+    tw = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    ((tw * 2.0 - 3.0) ** 2).backward()
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        tw -= 0.1 * tw.grad
+    w = Value(0.5)
+    ((w * 2.0 - 3.0) ** 2).backward()
+    for op, in_place, _ in IN_PLACE:
+        with pytest.raises(TypeError, match=rf"p {re.escape(op)} .*p\.data {re.escape(op)}"):
+            in_place(w, 2)
+    assert w.data == 0.5 and not w._prev
+    w.data -= 0.1 * w.grad  # the fix the message names
+    assert w.data == pytest.approx(0.5 + 0.1 * 8.0, rel=1e-15)
+
+
+def test_a_leaf_whose_gradient_was_set_to_none_is_a_trained_leaf_too():
+    w = Value(0.5)
+    w.grad = None  # what an optimizer's zero_grad() leaves
+    with pytest.raises(TypeError, match="p.data -="):
+        w -= 1.0
+
+
+@pytest.mark.parametrize(("op", "in_place", "plain"), IN_PLACE)
+def test_in_place_operators_still_build_new_nodes_where_no_gradient_is_lost(op, in_place, plain):
+    # A running sum from a fresh leaf, and any in-place operator on a node with inputs.
+    torch = pytest.importorskip("torch")
+    xs = [0.5, -1.25, 2.0]
+    ours = [Value(x) for x in xs]
+    theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    total = in_place(Value(1.5), 2)  # a fresh leaf: no gradient to lose
+    their_total = plain(torch.tensor(1.5, dtype=torch.float64), 2)
+    for x, tx in zip(ours, theirs):
+        term = x * x + 1.0
+        new_term = in_place(term, 2)
+        assert new_term is not term and new_term._prev[0] is term  # a new node, as for floats
+        total += new_term
+        their_total = their_total + plain(tx * tx + 1.0, 2)
+    total.backward()
+    their_total.backward()
+    assert total.data == pytest.approx(their_total.item(), rel=1e-12)
+    assert [x.grad for x in ours] == pytest.approx([t.grad.item() for t in theirs], rel=1e-12)
