@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 from collections.abc import Callable
 from numbers import Integral, Real
 
 #: The largest finite float; an int exponent beyond it cannot be a float.
 MAX_FLOAT = sys.float_info.max
+
+#: Held by :meth:`Value.backward` for the whole pass, so passes in different threads run
+#: one after the other. Re-entrant, so an op's ``_backward`` may itself call backward().
+BACKWARD_LOCK = threading.RLock()
 
 
 def _leaf_backward(out_grad: float) -> None:
@@ -65,6 +70,12 @@ class Value:
     * a result that is not a real number is an error: ``Value(-8.0) ** (1 / 3)`` raises
       ValueError, in the forward pass and also in ``backward()`` if ``x.data`` was changed
       after it.
+
+    Threads: ``backward()`` holds a lock (``BACKWARD_LOCK``) for the whole pass, so two
+    threads calling it, on one graph or on two graphs that share leaves, get what two calls
+    in a row get: each adds its full gradient. Nothing else is locked: changing ``data``
+    or ``grad`` (an optimizer's ``step()`` or ``zero_grad()``) while another thread runs
+    ``backward()`` on the same nodes gives numbers from a mix of before and after.
     """
 
     # Each op's _backward receives the upstream gradient as its argument and the inputs it
@@ -345,15 +356,18 @@ class Value:
         >>> x.grad, y.grad
         (12.0, 1.0)
         """
-        order = topological_order(self)
-        for node in order:
-            # An interior node starts from 0.0 on every call; so does a leaf whose grad is
-            # None, PyTorch's "no gradient yet" that an optimizer's zero_grad() leaves.
-            if node._prev or node.grad is None:
-                node.grad = 0.0
-        self.grad += 1.0  # d(self)/d(self)
-        for node in reversed(order):
-            node._backward(node.grad)
+        # One backward pass at a time, in every thread: two at once on one graph would
+        # zero and add to the same grads in between each other's steps.
+        with BACKWARD_LOCK:
+            order = topological_order(self)
+            for node in order:
+                # An interior node starts from 0.0 on every call; so does a leaf whose grad
+                # is None, PyTorch's "no gradient yet" that an optimizer's zero_grad() leaves.
+                if node._prev or node.grad is None:
+                    node.grad = 0.0
+            self.grad += 1.0  # d(self)/d(self)
+            for node in reversed(order):
+                node._backward(node.grad)
 
     def __bool__(self) -> bool:
         """Refused: ``if loss:`` would test the node, not its number; test ``loss.data``.
