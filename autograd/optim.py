@@ -2,9 +2,12 @@
 
 An optimizer is given the parameters once, then each training step calls ``zero_grad()``
 before the backward pass and ``step()`` after it. ``SGD`` and ``Adam`` follow the update
-formulas of ``torch.optim.SGD`` and ``torch.optim.Adam`` (``tests/test_optim.py`` runs them
-side by side). They read and write only ``p.data`` and ``p.grad``, so they work on any list
-of :class:`~autograd.engine.Value` objects, not just a network's.
+formulas of ``torch.optim.SGD`` and ``torch.optim.Adam``. One step from the same state
+agrees with PyTorch's to 4 units in the last place of ``max(1, abs(p))`` (PyTorch rounds
+some updates once, with ``lerp`` and fused multiply-adds, where ours round twice), and the
+differences add up to at most ``4 * n`` units after ``n`` steps; ``tests/test_optim.py``
+checks both over 200 steps. They read and write only ``p.data`` and ``p.grad``, so they
+work on any list of :class:`~autograd.engine.Value` objects, not just a network's.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from autograd.nn import Module
 
 
 class Optimizer:
-    """What every optimizer shares: its list of parameters and ``zero_grad()``."""
+    """What every optimizer shares: its list of parameters and ``zero_grad()``.
+
+    The parameters are leaves, each listed once. A Value computed from others, such as
+    ``Value(1.0) * 2``, is refused as PyTorch refuses it ("can't optimize a non-leaf"):
+    each forward pass computes its number again from its inputs, so a step on it would be
+    lost. A parameter listed twice would be stepped twice: ``Module.parameters()`` lists a
+    shared one once.
+    """
 
     def __init__(self, params: Iterable[Value]) -> None:
         if isinstance(params, Module):

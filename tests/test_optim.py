@@ -12,6 +12,28 @@ from autograd.optim import SGD, Adam
 
 STEPS = 25
 
+# Issue 14, item 6: what "SGD and Adam follow torch.optim" means to the last bit. torch
+# evaluates some updates with lerp and fused multiply-adds, which round differently from
+# the formulas written out, by about one unit in the last place (ulp) per step; the
+# differences then add up. Measured over 336 settings, 4 seeds, 200 steps (normal kernels
+# and ATEN_CPU_CAPABILITY=default): one step from the same state differed by at most
+# 1.4 EPS * max(1, |p|), and after n steps the parameters by at most 0.9 * n * EPS *
+# max(1, |p|). The claims tested, with room to spare: 4 EPS per step, 4 * n * EPS after n.
+EPS = 2.0**-52
+CLAIM_STEPS = 200
+CLAIM_SETTINGS = [
+    ("SGD", {"lr": lr, "momentum": momentum, "weight_decay": weight_decay})
+    for lr in (0.1, 0.5)
+    for momentum in (0.0, 0.9, 0.99)
+    for weight_decay in (0.0, 0.05)
+] + [
+    ("Adam", {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
+    for lr in (0.01, 0.5)
+    for betas in ((0.9, 0.999), (0.5, 0.9))
+    for eps in (1e-8, 1e-3)
+    for weight_decay in (0.0, 0.05)
+]
+
 
 def gradients(values: list[float], rng: random.Random) -> list[float]:
     # Partly noise and partly the parameter itself (the gradient of a quadratic bowl), so
@@ -19,15 +41,19 @@ def gradients(values: list[float], rng: random.Random) -> list[float]:
     return [0.5 * v + rng.gauss(0.0, 1.0) for v in values]
 
 
-def run_both(torch, make_ours, make_theirs, seed: int = 0) -> list[tuple[list, list]]:
-    """The parameters after each step, ours and torch's, driven by the same gradients."""
+def run_both(torch, make_ours, make_theirs, seed=0, steps=STEPS, same_state=False):
+    """The parameters after each step, ours and torch's, driven by the same gradients.
+
+    With ``same_state``, ours restart every step from torch's parameters and optimizer
+    state, so each entry measures one step from the same numbers.
+    """
     rng = random.Random(seed)
     start = [rng.uniform(-2.0, 2.0) for _ in range(6)]
     ours = [Value(v) for v in start]
     theirs = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     our_optimizer, their_optimizer = make_ours(ours), make_theirs([theirs])
     trace = []
-    for _ in range(STEPS):
+    for _ in range(steps):
         grads = gradients([p.data for p in ours], rng)
         our_optimizer.zero_grad()
         their_optimizer.zero_grad()
@@ -37,45 +63,59 @@ def run_both(torch, make_ours, make_theirs, seed: int = 0) -> list[tuple[list, l
         our_optimizer.step()
         their_optimizer.step()
         trace.append(([p.data for p in ours], theirs.detach().tolist()))
+        if same_state:
+            copy_state(torch, ours, our_optimizer, theirs, their_optimizer)
     return trace
 
 
-def assert_same_trajectory(trace) -> None:
+def copy_state(torch, ours, our_optimizer, theirs, their_optimizer) -> None:
+    state = their_optimizer.state[theirs]
+    for i, p in enumerate(ours):
+        p.data = theirs[i].item()
+        if isinstance(our_optimizer, SGD) and our_optimizer.momentum != 0:
+            our_optimizer.momentum_buffers[i] = state["momentum_buffer"][i].item()
+        if isinstance(our_optimizer, Adam):
+            our_optimizer.exp_avg[i] = state["exp_avg"][i].item()
+            our_optimizer.exp_avg_sq[i] = state["exp_avg_sq"][i].item()
+
+
+def assert_same_trajectory(trace, ulps_per_step: float = 4.0, per_step: bool = False) -> None:
+    """Step n agrees to ``ulps_per_step * n`` units of 2**-52 of max(1, |p|) (or per step)."""
     moved = False
-    for step, (ours, theirs) in enumerate(trace):
-        assert ours == pytest.approx(theirs, rel=1e-12, abs=0), f"step {step}"
+    for step, (ours, theirs) in enumerate(trace, start=1):
+        allowed = ulps_per_step * (1 if per_step else step) * EPS
+        for a, b in zip(ours, theirs):
+            assert abs(a - b) <= allowed * max(1.0, abs(b)), f"step {step}: {a!r} {b!r}"
         moved = moved or ours != trace[0][0]
     assert moved
 
 
-@pytest.mark.parametrize("momentum", [0.0, 0.9])
-@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
-def test_sgd_matches_torch(momentum: float, weight_decay: float) -> None:
+def make_pair(torch, name: str, settings: dict):
+    ours = {"SGD": SGD, "Adam": Adam}[name]
+    theirs = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}[name]
+    return (lambda p: ours(p, **settings)), (lambda p: theirs(p, foreach=False, **settings))
+
+
+@pytest.mark.parametrize(("name", "settings"), CLAIM_SETTINGS)
+def test_torch_agrees_to_4_ulp_per_step_from_the_same_state(name, settings) -> None:
     torch = pytest.importorskip("torch")
-    trace = run_both(
-        torch,
-        lambda params: SGD(params, lr=0.1, momentum=momentum, weight_decay=weight_decay),
-        lambda params: torch.optim.SGD(
-            params, lr=0.1, momentum=momentum, weight_decay=weight_decay, foreach=False
-        ),
-    )
+    trace = run_both(torch, *make_pair(torch, name, settings), steps=CLAIM_STEPS, same_state=True)
+    assert_same_trajectory(trace, per_step=True)
+
+
+@pytest.mark.parametrize(("name", "settings"), CLAIM_SETTINGS)
+def test_torch_agrees_to_4_ulp_times_the_number_of_steps(name, settings) -> None:
+    torch = pytest.importorskip("torch")
+    trace = run_both(torch, *make_pair(torch, name, settings), steps=CLAIM_STEPS)
     assert_same_trajectory(trace)
 
 
-@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
-@pytest.mark.parametrize(
-    ("lr", "betas", "eps"), [(1e-3, (0.9, 0.999), 1e-8), (0.05, (0.5, 0.9), 1e-3)]
-)
-def test_adam_matches_torch(lr: float, betas: tuple, eps: float, weight_decay: float) -> None:
+def test_the_differences_from_torch_are_there_to_be_bounded() -> None:
+    # The claims above are not vacuous: torch's lerp rounds differently from ours.
     torch = pytest.importorskip("torch")
-    trace = run_both(
-        torch,
-        lambda params: Adam(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay),
-        lambda params: torch.optim.Adam(
-            params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=False
-        ),
-    )
-    assert_same_trajectory(trace)
+    name, settings = "Adam", {"lr": 0.5, "betas": (0.9, 0.999), "eps": 1e-8}
+    trace = run_both(torch, *make_pair(torch, name, settings), seed=2, steps=CLAIM_STEPS)
+    assert any(ours != theirs for ours, theirs in trace)
 
 
 def test_sgd_without_momentum_is_the_hand_written_update_exactly() -> None:
