@@ -143,14 +143,15 @@ class Excerpt(LiteralInclude):
 
     def run(self) -> list[nodes.Node]:
         if "installed" in self.options:
-            try:
-                path = installed_file(self.arguments[0])
-            except ValueError as error:
-                return [self.state.document.reporter.warning(error, line=self.lineno)]
             # literalinclude reads paths relative to the page (and records the file as a
             # dependency, so an upgraded package rebuilds the page).
             page_dir = Path(self.env.doc2path(self.env.docname)).parent
-            self.arguments[0] = os.path.relpath(path, page_dir)
+            try:
+                path = installed_file(self.arguments[0])
+                # ValueError too when there is no relative path (another drive on Windows).
+                self.arguments[0] = os.path.relpath(path, page_dir)
+            except ValueError as error:
+                return [self.state.document.reporter.warning(error, line=self.lineno)]
         if "no-docstring" not in self.options:
             return super().run()
         try:
