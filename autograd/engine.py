@@ -1,9 +1,10 @@
 """The autograd engine: :class:`Value`, a scalar that remembers how it was computed.
 
-Every arithmetic operation on a :class:`Value` returns a new :class:`Value` that keeps
-its inputs (``_prev``), the name of the operation (``_op``) and a small function
-(``_backward``) that applies the chain rule for that one operation. Together they form a
-directed acyclic graph: the tape that :meth:`Value.backward` walks in reverse.
+Each operation returns a new Value that records its inputs (``_prev``), its name (``_op``)
+and a ``_backward`` function for its own chain-rule step; :meth:`Value.backward` visits
+that graph in reverse topological order. The book reads this file top to bottom: the
+operations, ``backward()`` and :func:`topological_order` first, then the guards and the
+helpers that hold the floating-point policy.
 """
 
 from __future__ import annotations
@@ -33,55 +34,30 @@ class Value:
     >>> a = Value(2.0, label="a")
     >>> a
     Value(data=2.0, grad=0.0)
-    >>> a.label
-    'a'
 
-    ``data`` may be any real number (``int``, ``float``, a NumPy scalar...) but not a
-    ``bool``; it is stored as a float. Operations combine a Value with another Value or such
-    a number; anything else raises TypeError.
+    ``data`` is any real number but a ``bool``, stored as a float; an operation takes
+    another Value or a real number, and anything else raises TypeError. A Value is a node,
+    not a number: ``==`` is identity (compare numbers with ``a.data == b.data``),
+    ``bool(v)`` raises TypeError (test ``v.data``), and only a leaf can be copied or
+    pickled. ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node, as for a
+    float, except on a leaf that has a gradient: there it is a training step written as
+    ``w -= lr * w.grad``, which must change ``w.data``, and raises TypeError. Floating-point
+    limits follow one policy, written out before the helpers at the end of this module.
 
-    A Value is a node, not a number, in four ways:
+    ``grad`` starts at 0.0. None means "no gradient", as in PyTorch: an optimizer's
+    ``zero_grad()`` sets it, and ``backward()`` starts each leaf it reaches from 0.0.
 
-    * ``==`` is identity, as for any Python object (nodes live in sets and dicts): two nodes
-      holding equal numbers are still two nodes. Compare numbers with ``a.data == b.data``.
-    * ``bool(v)``, and so ``if v:`` or ``while v:``, raises TypeError: test the number,
-      ``if v.data > 0:``.
-    * ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node and points the name
-      ``x`` at it, as for any Python number. On a leaf that has a gradient (``grad`` not
-      0.0) it raises TypeError: that is a training step, which must change ``x.data``.
-      A running sum from a new leaf (``total = Value(0.0)``, ``total += term``) works.
-    * ``copy.copy``, ``copy.deepcopy`` and ``pickle`` work on leaves (and so on a whole
-      ``Module``) but raise TypeError for a node that has inputs: the copy would share the
-      original graph, and its ``backward()`` would fill in the original leaves.
-
-    Floating-point limits follow one policy in every operation, forward and backward:
-
-    * a result too large for a float is ``inf`` (or ``-inf``), as in PyTorch: never
-      ``OverflowError``, never a finite wrong number. (Only an input too large to be a
-      float, such as ``Value(10 ** 400)`` or the exponent in ``x ** 10 ** 400``, is
-      refused with OverflowError.)
-    * a division by zero raises ZeroDivisionError, as Python's floats do (where PyTorch
-      gives ``inf``): ``1 / Value(0.0)``, ``Value(0.0) ** -1``, and the slope of
-      ``x ** 0.5`` at 0 in ``backward()``;
-    * a NaN is never lost: every operation on NaN gives NaN (except ``x ** 0`` and
-      ``1 ** y``, which are 1, as in PyTorch and in Python's floats), and its gradient is
-      NaN or the same number as PyTorch's (``relu`` passes the upstream gradient through,
-      as PyTorch does);
-    * a result that is not a real number is an error: ``Value(-8.0) ** (1 / 3)`` raises
-      ValueError, in the forward pass and also in ``backward()`` if ``x.data`` was changed
-      after it.
-
-    Threads: ``backward()`` holds a lock (``BACKWARD_LOCK``) for the whole pass, so two
-    threads calling it, on one graph or on two graphs that share leaves, get what two calls
-    in a row get: each adds its full gradient. Nothing else is locked: changing ``data``
-    or ``grad`` (an optimizer's ``step()`` or ``zero_grad()``) while another thread runs
+    Threads: ``backward()`` holds ``BACKWARD_LOCK`` for the whole pass, so two threads
+    calling it, on one graph or on two graphs that share leaves, get what two calls in a
+    row get: each adds its full gradient. Nothing else is locked: changing ``data`` or
+    ``grad`` (an optimizer's ``step()`` or ``zero_grad()``) while another thread runs
     ``backward()`` on the same nodes gives numbers from a mix of before and after.
     """
 
     # Each op's _backward receives the upstream gradient as its argument and the inputs it
     # reads as default arguments, saved when the op runs (like PyTorch's
     # ctx.save_for_backward). So no _backward refers to its own output: the graph has no
-    # reference cycles and is freed as soon as it is no longer used (docs/chain-rule.md).
+    # reference cycles and is freed as soon as it is no longer used (docs/micrograd.md).
     # Default arguments are one tuple; closure variables would add a cell per variable
     # (benchmarks/RESULTS.md).
     #
@@ -296,6 +272,10 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm log(self) for self > 0; d/dself = 1 / self.
 
+        The gradient is computed as ``out_grad / self``, one rounding, as PyTorch does:
+        ``1 / self`` alone overflows to inf for a tiny (subnormal) self even where the
+        gradient is finite, such as ``(Value(1e-310).log() * 1e-100)``'s 1e210.
+
         >>> a = Value(2.0)
         >>> a.log().backward()
         >>> a.grad
@@ -306,9 +286,7 @@ class Value:
         out = Value(math.log(self.data), (self,), "log")
 
         def _backward(out_grad, self=self):
-            # (1 / self) * out_grad as one division: 1 / self alone overflows to inf for a
-            # tiny (subnormal) self even when the product is finite, as in PyTorch.
-            self.grad += out_grad / self.data
+            self.grad += out_grad / self.data  # (1 / self) * out_grad, without overflow
 
         out._backward = _backward
         return out
@@ -356,14 +334,10 @@ class Value:
         >>> x.grad, y.grad
         (12.0, 1.0)
         """
-        # One backward pass at a time, in every thread: two at once on one graph would
-        # zero and add to the same grads in between each other's steps.
-        with BACKWARD_LOCK:
+        with BACKWARD_LOCK:  # one pass at a time, whichever thread calls (see Value)
             order = topological_order(self)
             for node in order:
-                # An interior node starts from 0.0 on every call; so does a leaf whose grad
-                # is None, PyTorch's "no gradient yet" that an optimizer's zero_grad() leaves.
-                if node._prev or node.grad is None:
+                if node._prev or node.grad is None:  # interior, or a leaf with no gradient
                     node.grad = 0.0
             self.grad += 1.0  # d(self)/d(self)
             for node in reversed(order):
@@ -487,6 +461,21 @@ def _in_place_error(op: str) -> TypeError:
         f" unchanged; change its number instead: p.data {op} ..."
         " (a gradient step is p.data -= learning_rate * p.grad)"
     )
+
+
+# The floating-point policy, the same in every operation, forward and backward (the
+# helpers below hold it, so that each operation stays four steps; docs/micrograd.md shows it
+# run beside micrograd):
+# - a result too large for a float is inf (or -inf), as in PyTorch: never OverflowError,
+#   never a finite wrong number. Only an input too large to be a float at all, such as
+#   Value(10 ** 400) or the exponent in x ** 10 ** 400, is refused with OverflowError.
+# - a division by zero raises ZeroDivisionError, as Python's floats do (where PyTorch gives
+#   inf): 1 / Value(0.0), Value(0.0) ** -1, and the slope of x ** 0.5 at 0 in backward().
+# - a NaN is never lost: every operation on NaN gives NaN (except x ** 0 and 1 ** y, which
+#   are 1, as in PyTorch and Python), and its gradient is NaN or PyTorch's number (relu
+#   passes the upstream gradient through, as PyTorch does).
+# - a result that is not a real number is a ValueError: Value(-8.0) ** (1 / 3), in the
+#   forward pass and in backward() if x.data was changed after it.
 
 
 def _as_float(data: object) -> float:
