@@ -77,7 +77,7 @@ class Value:
         # check; anything else (3, "3", True) goes through _as_float, which converts an
         # int and refuses the rest with a TypeError.
         self.data = data if type(data) is float else _as_float(data)
-        self.grad: float | None = 0.0
+        self.grad = 0.0
         self.label = label
         self._prev = _prev
         self._op = _op
