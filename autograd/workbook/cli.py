@@ -10,7 +10,9 @@ import argparse
 import sys
 from functools import partial
 
-from autograd.workbook import STEPS, check_file, start
+from autograd.workbook.catalogue import STEPS
+from autograd.workbook.checker import check_file, start
+from autograd.workbook.sandbox import TIME_LIMIT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         "--torch", action="store_true",
         help="compare every gradient with PyTorch too (slower to start; needs PyTorch)",
     )  # fmt: skip
+    grade.add_argument(
+        "--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS",
+        help=f"stop a check that runs longer than this (default {TIME_LIMIT:g})",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.command == "check" and not args.time_limit > 0:
+        parser.error("--time-limit must be a positive number of seconds")
     if args.command == "start":
         try:
             path = start(args.directory)
@@ -50,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     echo = partial(print, flush=True)
     try:
-        report = check_file(args.path, last_step=args.step, use_torch=args.torch, echo=echo)
+        report = check_file(
+            args.path, args.step, use_torch=args.torch, seconds=args.time_limit, echo=echo
+        )
     except KeyboardInterrupt:
         print("\nStopped (Ctrl-C): your engine was not checked to the end.", flush=True)
         return 130

@@ -17,8 +17,11 @@ from math import isclose  # bound here, where no learner's code can replace it
 from typing import Any
 
 from autograd.workbook import diagnoses
-from autograd.workbook.catalogue import CASE_INDEX, STEP_OF, STEPS, Case, Step
+from autograd.workbook.catalogue import CASE_INDEX, CASES, STEP_OF, STEPS, Case, Step
 from autograd.workbook.references import FD_TOLERANCE, TORCH_TOLERANCE, reference
+
+#: The methods each method's cases also call.
+USES = {method: {u for c in CASES if c.op == method for u in c.uses} for method in STEP_OF}
 
 
 class Status(enum.Enum):
@@ -91,7 +94,9 @@ class Grader:
         self.stubs: set[str] = set()
         self.failing: set[str] = set()  # methods with a failing case of their own
         self.blocked: set[str] = set()  # methods whose cases fail in a method they use
-        self.hung: set[str] = set()  # methods that ran past the time limit once already
+        #: Methods that ran past the time limit once already, each with its diagnosis until
+        #: the report has shown it (then None): it would only hang again.
+        self.hung: dict[str, Diagnosis | None] = {}
 
     # The file as a whole -----------------------------------------------------------------
 
@@ -127,16 +132,16 @@ class Grader:
                 f"{diagnoses.shown(leaf['data'])} and grad {diagnoses.shown(leaf['grad'])}."
             )
         for method, number in STEP_OF.items():
-            if number > last_step:
+            # A method that uses one that hangs would only hang too, for the whole limit.
+            if number > last_step or USES[method] & self.hung.keys():
                 continue
             answer = self.sandbox.ask({"task": "stub", "method": method})
             if answer.get("stub"):
                 self.stubs.add(method)
             elif "timeout" in answer:
-                self.hung.add(method)
-                self.notice(
-                    f"Value.{method}: " + diagnoses.still_running(self.seconds, answer["where"])
-                )
+                text = f"Value.{method}: " + diagnoses.still_running(self.seconds, answer["where"])
+                self.hung[method] = Diagnosis(text, "value")
+                self.notice(text)
             elif "crashed" in answer:
                 return f"{name} ended the checker's process while it ran Value.{method}."
         return ""
@@ -170,14 +175,18 @@ class Grader:
     def _outcome(self, case: Case) -> Outcome:
         if case.op in self.stubs:
             return Outcome(case, stub=case.op)
-        # After one failure an operation is not graded further: its first failure is the
-        # smallest expression that shows the problem.
-        if case.op in self.failing or case.op in self.blocked or case.op in self.hung:
-            return Outcome(case)
         waiting = tuple(u for u in case.uses if u in self.stubs or u in self.hung)
         if waiting:
             self.blocked.add(case.op)
             return Outcome(case, blocked_by=waiting)
+        if self.hung.get(case.op) is not None:
+            self.failing.add(case.op)
+            diagnosis, self.hung[case.op] = self.hung[case.op], None
+            return Outcome(case, diagnosis=diagnosis)
+        # After one failure an operation is not graded further: its first failure is the
+        # smallest expression that shows the problem.
+        if case.op in self.failing or case.op in self.blocked or case.op in self.hung:
+            return Outcome(case)
         outcome = self._run(case)
         if outcome.diagnosis is not None:
             broken = tuple(u for u in case.uses if u in self.failing or u in self.blocked)
@@ -196,7 +205,7 @@ class Grader:
         seconds = case.seconds or self.seconds
         answer = self.sandbox.ask({"task": "case", "index": CASE_INDEX[case], "seconds": seconds})
         if "timeout" in answer:
-            self.hung.add(case.op)
+            self.hung[case.op] = None
             text, section = diagnoses.too_slow(case, seconds, answer["where"])
             self.notice(text)
             return self._fail(case, (text, section))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import math
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,9 +41,17 @@ class StillRunning(BaseException):
     BaseException`` does not stop it either.
     """
 
-    def __init__(self, where: dict[str, Any]) -> None:
+    def __init__(self, where: dict[str, Any], rearm: Callable[[], None] | None = None) -> None:
         super().__init__("still running")
         self.where = where
+        self.rearm = rearm
+
+    def __del__(self) -> None:
+        # CPython turns tracing off when a trace function raises. When the learner's code
+        # swallows this exception, the exception is freed here, in that code: turn it on again,
+        # so that the next line raises once more.
+        if self.rearm is not None:
+            self.rearm()
 
 
 @dataclass

@@ -88,7 +88,7 @@ def traced_limit(learner: Learner, seconds: float) -> Iterator[None]:
     ``except BaseException`` around a loop cannot keep it going.
     """
     deadline = time.monotonic() + seconds
-    state: dict[str, Any] = {"lines": 0, "where": None}
+    state: dict[str, Any] = {"lines": 0, "where": None, "active": True}
 
     def on_line(frame: types.FrameType, event: str, arg: object) -> Any:
         if event == "line":
@@ -97,17 +97,25 @@ def traced_limit(learner: Learner, seconds: float) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     state["where"] = learner.where(frame)
             if state["where"] is not None:
-                raise StillRunning(state["where"])
+                raise StillRunning(state["where"], rearm)
         return on_line
 
     def on_call(frame: types.FrameType, event: str, arg: object) -> Any:
         return on_line if frame.f_code.co_filename == learner.filename else None
+
+    def rearm() -> None:
+        # Called from StillRunning.__del__, in the frame that let the exception go.
+        frame = sys._getframe(2)
+        if state["active"] and frame.f_code.co_filename == learner.filename:
+            frame.f_trace = on_line
+            sys.settrace(on_call)
 
     previous = sys.gettrace()
     sys.settrace(on_call)
     try:
         yield
     finally:
+        state["active"] = False
         sys.settrace(previous)
 
 
