@@ -9,7 +9,8 @@ The package, one job per module: ``starter.py`` is the learner's starting file i
 ``catalogue.py`` the six steps and the expressions that grade them; ``references.py`` what a
 correct engine gives; ``probe.py`` what is observed of the learner's engine; ``sandbox.py``
 where that code runs (a child process, or this process in a browser); ``grader.py`` the
-verdicts; ``diagnoses.py`` their words; ``report.py`` the printed report.
+verdicts, with their :class:`Status`; ``diagnoses.py`` their words; ``report.py`` the
+printed report; ``checker.py`` puts these together; ``cli.py`` is the command line.
 
 >>> from autograd.workbook import STARTER, check_source
 >>> report = check_source(STARTER)

@@ -101,7 +101,7 @@ class Grader:
     # The file as a whole -----------------------------------------------------------------
 
     def examine(self, last_step: int) -> str:
-        """Load the file and find the stubs: "" when it can be graded, else why not."""
+        """Load the file: "" when it can be graded, else why not."""
         # Every reference is worked out before any learner's code runs in this process.
         for step in STEPS[:last_step]:
             for c in step.cases:
@@ -131,9 +131,15 @@ class Grader:
                 f"Value(2.0) should have data 2.0 and grad 0, but has data "
                 f"{diagnoses.shown(leaf['data'])} and grad {diagnoses.shown(leaf['grad'])}."
             )
-        for method, number in STEP_OF.items():
+        return ""
+
+    # One step ----------------------------------------------------------------------------
+
+    def _find_stubs(self, step: Step) -> None:
+        """Call each method of ``step`` once: which are still the starter's stubs?"""
+        for method in step.methods:
             # A method that uses one that hangs would only hang too, for the whole limit.
-            if number > last_step or USES[method] & self.hung.keys():
+            if USES[method] & self.hung.keys():
                 continue
             answer = self.sandbox.ask({"task": "stub", "method": method})
             if answer.get("stub"):
@@ -142,13 +148,9 @@ class Grader:
                 text = f"Value.{method}: " + diagnoses.still_running(self.seconds, answer["where"])
                 self.hung[method] = Diagnosis(text, "value")
                 self.notice(text)
-            elif "crashed" in answer:
-                return f"{name} ended the checker's process while it ran Value.{method}."
-        return ""
-
-    # One step ----------------------------------------------------------------------------
 
     def grade(self, step: Step) -> StepResult:
+        self._find_stubs(step)
         outcomes = [self._outcome(c) for c in step.cases]
         result = StepResult(step)
         own = [o for o in outcomes if o.diagnosis and not o.blocked_by]

@@ -11,7 +11,6 @@ file does to its own process (replacing ``math.isclose``, catching every excepti
 from __future__ import annotations
 
 import inspect
-import math
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -264,7 +263,3 @@ def _count_calls(order: list[Any]) -> dict[int, int]:
             return {}
         counts[id(node)] = 0
     return counts
-
-
-def finite(value: object) -> bool:
-    return isinstance(value, float) and math.isfinite(value)

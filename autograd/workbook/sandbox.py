@@ -37,6 +37,8 @@ from autograd.workbook.probe import Learner, StillRunning
 TIME_LIMIT = 10.0
 #: Seconds the parent waits past the limit for the child to say where it is.
 GRACE = 1.0
+#: Seconds a child process may take to start, before its first task.
+STARTUP_LIMIT = 60.0
 
 
 class Printed(io.TextIOBase):
@@ -187,6 +189,13 @@ class ChildProcess:
         )
         self.answers = queue.Queue()
         threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True).start()
+        # Starting Python takes a while on a busy machine: it does not count against the
+        # time limit of the first task.
+        try:
+            if self.answers.get(timeout=STARTUP_LIMIT) is None:
+                self.answers.put(None)  # it ended before it was ready: the task will say so
+        except queue.Empty:
+            pass
 
     def _read(self, stream: IO[bytes]) -> None:
         answers = self.answers
@@ -305,6 +314,7 @@ def child(path: str) -> None:
 
     watchdog = _Watchdog(learner, send)
     watchdog.start()
+    send({"ready": True})
     for line in commands:
         task = json.loads(line)
         watchdog.begin(task["seconds"], task["number"])
