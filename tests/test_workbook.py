@@ -619,3 +619,31 @@ def test_each_engine_chapter_ends_with_a_workbook_step(chapter: str) -> None:
 def test_no_module_of_the_package_is_over_400_lines() -> None:
     for module in (ROOT / "autograd" / "workbook").glob("*.py"):
         assert len(module.read_text().splitlines()) <= 400, module.name
+
+
+def test_finite_differences_and_torch_agree_on_every_expected_gradient() -> None:
+    # The catalogue's expected numbers come from finite differences by default: PyTorch in
+    # float64 must agree with every one of them, upstream gradient included.
+    torch = pytest.importorskip("torch")
+    from autograd.workbook.catalogue import CASES
+    from autograd.workbook.references import reference
+
+    for case in CASES:
+        expected = reference(case, torch)
+        assert expected.torch_grads is not None
+        for name, value in expected.grads.items():
+            assert expected.torch_grads[name] == pytest.approx(value, rel=1e-6, abs=1e-6), (
+                case.shown(),
+                name,
+            )
+
+
+def test_the_test_points_avoid_zero_and_one_and_the_upstream_is_never_one() -> None:
+    from autograd.workbook.catalogue import CASES
+
+    manual = [case for case in CASES if case.mode == "manual"]
+    assert len(manual) > 30
+    for case in manual:
+        assert abs(case.upstream) >= 1.5, case.shown()
+        for _, value in case.inputs:
+            assert abs(value) >= 0.3 and abs(abs(value) - 1) >= 0.2, case.shown()
