@@ -61,9 +61,12 @@ def place(where: dict[str, Any]) -> str:
     return text + (f": {where['text']}" if where.get("text") else "")
 
 
-def still_running(seconds: float, where: dict[str, Any]) -> str:
+def still_running(seconds: float, where: dict[str, Any], during: str = "") -> str:
     at = place(where)
-    return f"still running after {seconds:g} s: an endless loop?" + (f" ({at})" if at else "")
+    during = f" {during}" if during else ""
+    return f"still running after {seconds:g} s{during}: an endless loop?" + (
+        f" ({at})" if at else ""
+    )
 
 
 def _role(case: Case, name: str) -> str:

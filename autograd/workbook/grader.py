@@ -110,7 +110,7 @@ class Grader:
         name = self.filename
         if "timeout" in answer:
             where = answer["where"]
-            return f"{name} is {diagnoses.still_running(self.seconds, where)} (while importing)"
+            return f"{name} is {diagnoses.still_running(self.seconds, where, 'while imported')}"
         if "crashed" in answer:
             return (
                 f"{name} ended the checker's process (exit status {answer['crashed']}) while "
