@@ -199,7 +199,9 @@ class Grader:
                 self.failing.add(case.op)
         return outcome
 
-    def _fail(self, case: Case, text_section: tuple[str, str], details: list[str] | None = None):
+    def _fail(
+        self, case: Case, text_section: tuple[str, str], details: list[str] | None = None
+    ) -> Outcome:
         text, section = text_section
         return Outcome(case, diagnosis=Diagnosis(text, section, case, details or []))
 
