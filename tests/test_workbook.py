@@ -108,6 +108,8 @@ def test_real_micrograd_is_told_its_backward_does_not_reset_interior_nodes() -> 
     assert statuses(report)[:4] == [PASS] * 4, report.format()
     assert statuses(report)[5] == FAIL
     assert "RecursionError on a chain 10,000 nodes deep" in said(report, 6)
+    assert "does not reset the grad of the nodes that have inputs" in said(report, 6)
+    assert "x.grad is 135, expected 78 after the second backward()" in said(report, 6)
 
 
 # -- 1. The chain-rule factor, in every op and both styles ------------------------------------
@@ -170,9 +172,10 @@ def test_a_backward_without_the_upstream_factor_is_named(op: str, style: str) ->
 def test_a_wrong_mul_derivative_fails_step_1_before_backward_is_written(style: str) -> None:
     line = "self.grad += other.data * out" + (".grad" if style == "closure" else "_grad")
     text = broken(style, (line, line.replace("other.data", "self.data")))
-    text = text[: text.index("    def backward(self)")] + (
-        '    def backward(self):\n        raise NotImplementedError("step 6")\n'
+    define = (
+        "    def backward(self):\n" if style == "closure" else "    def backward(self) -> None:\n"
     )
+    text = text.replace(define, define + '        raise NotImplementedError("step 6")\n')
     report = grade(text, last_step=5)
     assert statuses(report)[0] == FAIL, report.format()
     assert "__mul__ has the wrong local derivative for its left operand (self)" in said(report, 1)
@@ -317,6 +320,8 @@ def test_each_backward_mistake_has_its_own_diagnosis(walk: str, expected: str) -
     report = grade(with_backward(CORRECT_ORDER + walk))
     only_step_fails(report, 6)
     assert expected in said(report, 6)
+    # One mistake, one diagnosis: the later cases that fail for the same reason say nothing.
+    assert len(report.steps[5].diagnoses) == 1, report.format()
 
 
 def test_the_books_numbers_for_two_backward_calls() -> None:
