@@ -393,3 +393,36 @@ def test_importing_the_scalar_engine_does_not_import_numpy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_cross_entropy_and_tensor_mlp_match_torch(seed):
+    from autograd.tensor_nn import TensorMLP, cross_entropy
+
+    rng = np.random.default_rng(seed)
+    net = TensorMLP(5, [7, 3], rng)
+    layers = [torch.nn.Linear(5, 7).double(), torch.nn.Linear(7, 3).double()]
+    with torch.no_grad():
+        for ours, theirs in zip(net.layers, layers):
+            theirs.weight.copy_(torch.tensor(ours.w.data.T))
+            theirs.bias.copy_(torch.tensor(ours.b.data))
+    x, labels = rng.normal(size=(9, 5)) * 3.0, rng.integers(0, 3, size=9)
+    loss = cross_entropy(net(Tensor(x)), labels)
+    loss.backward()
+    logits_t = layers[1](torch.relu(layers[0](torch.tensor(x))))
+    loss_t = torch.nn.functional.cross_entropy(logits_t, torch.tensor(labels))
+    loss_t.backward()
+    close(loss.data, loss_t)
+    for ours, theirs in zip(net.layers, layers):
+        close(ours.w.grad, theirs.weight.grad.T)
+        close(ours.b.grad, theirs.bias.grad)
+
+
+def test_cross_entropy_refuses_bad_labels():
+    from autograd.tensor_nn import cross_entropy
+
+    logits = Tensor(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="0..2"):
+        cross_entropy(logits, np.array([0, 3]))
+    with pytest.raises(ValueError, match="2 integers"):
+        cross_entropy(logits, np.array([0.0, 1.0]))
