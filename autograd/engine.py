@@ -399,7 +399,7 @@ def topological_order(root: Any) -> list[Any]:
     """Every node ``root`` depends on, each listed after all of its inputs; ``root`` last.
 
     It reads nothing but each node's ``_prev``, so it walks a graph of ``Value`` objects
-    and, unchanged, one of ``Tensor`` objects (:mod:`autograd.tensor`): hence ``Any``.
+    and, unchanged, one of ``Tensor`` objects (``autograd/tensor.py``): hence ``Any``.
 
     The walk keeps its own stack instead of recursing, so a graph a million nodes deep
     needs no change to Python's recursion limit.

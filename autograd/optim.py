@@ -5,7 +5,7 @@ before the backward pass and ``step()`` after it. ``SGD`` and ``Adam`` follow th
 formulas of ``torch.optim.SGD`` and ``torch.optim.Adam`` (``tests/test_optim.py`` runs them
 side by side). They read and write only ``p.data`` and ``p.grad``, so they work on any list
 of :class:`~autograd.engine.Value` objects, not just a network's, and, with the same
-arithmetic done elementwise, on :class:`~autograd.tensor.Tensor` objects.
+arithmetic done elementwise, on ``Tensor`` objects (``autograd/tensor.py``).
 """
 
 from __future__ import annotations
