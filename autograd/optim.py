@@ -7,14 +7,17 @@ agrees with PyTorch's to 4 units in the last place of ``max(1, abs(p))`` (PyTorc
 some updates once, with ``lerp`` and fused multiply-adds, where ours round twice), and the
 differences add up to at most ``4 * n`` units after ``n`` steps; ``tests/test_optim.py``
 checks both over 200 steps. They read and write only ``p.data`` and ``p.grad``, so they
-work on any list of :class:`~autograd.engine.Value` objects, not just a network's.
+work on any list of :class:`~autograd.engine.Value` objects, not just a network's, and,
+with the same arithmetic done elementwise, on ``Tensor`` objects (``autograd/tensor.py``).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from numbers import Real
+from typing import Any
 
 from autograd.engine import Value
 from autograd.nn import Module
@@ -41,17 +44,20 @@ class Optimizer:
         if not self.params:
             raise ValueError("the optimizer got an empty list of parameters")
         for p in self.params:
-            if not isinstance(p, Value):
-                raise TypeError(f"parameters must be Value objects, got {type(p).__name__}")
+            if not isinstance(p, _parameter_types()):
+                raise TypeError(
+                    f"parameters must be Value or Tensor objects, got {type(p).__name__}"
+                )
             if p._prev:
                 # Its number is recomputed from its inputs by every forward pass, so a step
                 # on it would be lost; PyTorch refuses it in the same words.
+                kind = type(p).__name__
                 raise ValueError(
-                    f"can't optimize a non-leaf Value (made by {p._op!r} from other Values):"
-                    " pass the leaves it is computed from, or Value(v.data) for a new leaf"
+                    f"can't optimize a non-leaf {kind} (made by {p._op!r} from others): pass"
+                    f" the leaves it is computed from, or {kind}(v.data) for a new leaf"
                 )
         # The same Value twice would be updated twice per step.
-        if len(set(self.params)) != len(self.params):
+        if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError(
                 "the list of parameters contains the same Value twice (a parameter shared by"
                 " two modules?): list each once, as Module.parameters() does, for example"
@@ -80,7 +86,12 @@ class Optimizer:
         (-0.5, 1.0)
         """
         for p in self.params:
-            p.grad = None if set_to_none else 0.0
+            if set_to_none:
+                p.grad = None
+            elif isinstance(p.grad, float):
+                p.grad = 0.0
+            else:  # a Tensor's grad: an array, zeroed in place to keep its shape
+                p.grad[...] = 0.0
 
 
 class SGD(Optimizer):
@@ -197,8 +208,8 @@ class Adam(Optimizer):
             self.exp_avg[i] = beta1 * self.exp_avg[i] + (1 - beta1) * grad
             self.exp_avg_sq[i] = beta2 * self.exp_avg_sq[i] + (1 - beta2) * grad * grad
             # PyTorch's order: eps is added after the bias correction of sqrt(v).
-            denom = math.sqrt(self.exp_avg_sq[i]) / math.sqrt(bias_correction2) + self.eps
-            if denom == 0.0:  # only when eps is 0.0; PyTorch's step gives nan or inf
+            denom = _sqrt(self.exp_avg_sq[i]) / math.sqrt(bias_correction2) + self.eps
+            if _has_zero(denom):  # only when eps is 0.0; PyTorch's step gives nan or inf
                 raise _zero_denominator_error(i)
             p.data -= step_size * (self.exp_avg[i] / denom)
 
@@ -209,6 +220,23 @@ def _zero_denominator_error(index: int) -> ZeroDivisionError:
         " gradients so far were all 0 (or too small to square) has sqrt(v) = 0; use an eps"
         " above 0, such as the default 1e-8"
     )
+
+
+def _parameter_types() -> tuple[type, ...]:
+    # A Tensor exists only once autograd.tensor is imported: asking for it here would make
+    # every optimizer need NumPy.
+    tensor_module = sys.modules.get("autograd.tensor")
+    return (Value,) if tensor_module is None else (Value, tensor_module.Tensor)
+
+
+def _sqrt(x: Any) -> Any:
+    # The same step for a number (a Value's) and for an array (a Tensor's, elementwise).
+    return math.sqrt(x) if isinstance(x, float) else x**0.5
+
+
+def _has_zero(x: Any) -> bool:
+    # A number (a Value's denominator) or an array (a Tensor's): is any element 0?
+    return x == 0.0 if isinstance(x, float) else bool((x == 0.0).any())
 
 
 def _check_number(name: str, value: float, below: float = math.inf) -> float:

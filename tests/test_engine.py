@@ -708,3 +708,15 @@ def test_two_threads_calling_backward_get_what_two_calls_in_a_row_get():
             assert shared.grad == pytest.approx(z.data / shared.data, rel=1e-12)
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_torch_s_update_idiom_under_no_grad_is_refused_too():
+    # In torch, `with no_grad(): w -= lr * w.grad` changes w in place. Here -= rebinds the
+    # name to a new leaf and would leave the parameter behind, so it is refused as well.
+    from autograd.engine import no_grad
+
+    w = Value(0.5)
+    ((w * 2.0 - 3.0) ** 2).backward()
+    with no_grad(), pytest.raises(TypeError, match=r"p\.data -="):
+        w -= 0.1 * w.grad
+    assert w.data == 0.5
