@@ -340,3 +340,20 @@ def test_the_message_for_a_parameter_listed_twice_names_a_fix_that_works() -> No
     with pytest.raises(ValueError, match="twice"):
         SGD(params, lr=0.1)
     assert SGD(list(dict.fromkeys(params)), lr=0.1).params == [shared, other]
+
+
+def test_a_tensor_that_drops_out_of_the_loss_is_left_alone_too() -> None:
+    pytest.importorskip("numpy")
+    from autograd.tensor import Tensor
+
+    used, unused = Tensor([1.0, 2.0]), Tensor([3.0, 4.0])
+    optimizer = SGD([used, unused], lr=0.5, momentum=0.5)
+    optimizer.zero_grad()
+    ((used * 2.0).sum() + (unused * 2.0).sum()).backward()
+    optimizer.step()
+    optimizer.zero_grad()
+    (used * 2.0).sum().backward()
+    assert unused.grad is None
+    optimizer.step()
+    assert used.data.tolist() == [-1.5, -0.5]  # 1.0, then 1.5 with momentum
+    assert unused.data.tolist() == [2.0, 3.0]  # 1.0, then left alone
