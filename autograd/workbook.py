@@ -594,7 +594,7 @@ class Grader:
     """Grades the reader's ``Value`` class step by step; see :func:`check_source`."""
 
     def __init__(
-        self, value_class: type, filename: str, torch: types.ModuleType | None, seconds: float
+        self, value_class: type[Any], filename: str, torch: types.ModuleType | None, seconds: float
     ) -> None:
         self.Value = value_class
         self.filename = filename
@@ -649,11 +649,11 @@ class Grader:
                 f"{case.code} should give a Value, but gives {type(out).__name__} {_number(out)}",
             )
         if not _close(data, reference.data, FD_TOLERANCE):
-            got, want = _pair(data, reference.data)
+            shown_got, shown_want = _pair(data, reference.data)
             return self._failed(
                 case,
-                f"{_method(case.op)} computes the wrong value: its result's .data is {got}, "
-                f"expected {want}",
+                f"{_method(case.op)} computes the wrong value: its result's .data is {shown_got}, "
+                f"expected {shown_want}",
             )
         if not gradients:
             return Outcome(case, "values-only", note=skip_note)
