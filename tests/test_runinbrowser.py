@@ -310,6 +310,7 @@ def test_a_chapter_gives_the_reason_a_block_differs_in_the_browser(tmp_path: Pat
     """``:browser-difference:`` on a block reaches the page's data; the build is unchanged."""
     pytest.importorskip("sphinx", reason="Sphinx (the docs extra) is not installed")
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     root = Path(__file__).resolve().parents[1]
     src = tmp_path / "src"
@@ -327,8 +328,10 @@ def test_a_chapter_gives_the_reason_a_block_differs_in_the_browser(tmp_path: Pat
         "   >>> 1 + 1\n   2\n\n"
         ".. testcode::\n\n   print(3)\n\n.. testoutput::\n\n   3\n"
     )
-    app = Sphinx(src, src, tmp_path / "out", tmp_path / "doctrees", "html", status=None)
-    app.build()
+    # docutils keeps directives and nodes in global registries: restore them afterwards.
+    with docutils_namespace():
+        app = Sphinx(src, src, tmp_path / "out", tmp_path / "doctrees", "html", status=None)
+        app.build()
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     [data] = re.findall(r'id="runinbrowser-data">(.*?)</script>', html, re.S)
     doctest_unit, testcode_unit = json.loads(data)["units"]
