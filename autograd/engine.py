@@ -13,7 +13,7 @@ import math
 import sys
 from collections.abc import Callable
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, SupportsIndex
 
 #: The largest finite float; an int exponent beyond it cannot be a float.
 MAX_FLOAT = sys.float_info.max
@@ -355,7 +355,7 @@ class Value:
             f" 'if v.data > 0:' (here v.data is {self.data!r})"
         )
 
-    def __reduce_ex__(self, protocol: int) -> str | tuple[object, ...]:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[object, ...]:
         # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
         # would share its inputs, so the copy's backward() would write into the original
         # graph; like PyTorch for a non-leaf tensor, refuse.
@@ -367,7 +367,7 @@ class Value:
             )
         # Protocols 0 and 1 cannot save __slots__ by themselves; protocol 2's recipe (a
         # plain function call plus the slots' state) pickles at any protocol.
-        return super().__reduce_ex__(max(protocol, 2))
+        return super().__reduce_ex__(max(int(protocol), 2))
 
 
 def topological_order(root: Any) -> list[Any]:
@@ -447,9 +447,10 @@ def _exponent(other: object) -> int | float:
         )
     if not isinstance(other, Integral):
         return float(other)
-    if abs(other) > MAX_FLOAT:
+    exponent = int(other)
+    if abs(exponent) > MAX_FLOAT:
         raise OverflowError("the exponent is too large to be a float (over 1.8e308)")
-    return int(other)
+    return exponent
 
 
 def _power(x: float, n: int | float) -> float:
