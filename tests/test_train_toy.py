@@ -9,7 +9,10 @@ import sys
 import pytest
 
 from autograd import train_toy
+from autograd.datasets import XS, YS
+from autograd.losses import squared_error
 from autograd.nn import MLP
+from autograd.plots import loss_axis_scale
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +30,7 @@ def test_default_run_reaches_a_small_loss() -> None:
     losses = train_toy.train(net, steps=60, learning_rate=0.1)
     assert losses[0] > 1.0
     assert losses[-1] < 0.01
-    for x, y in zip(train_toy.XS, train_toy.YS, strict=True):
+    for x, y in zip(XS, YS, strict=True):
         assert abs(net(x).data - y) < 0.1
 
 
@@ -41,7 +44,7 @@ def test_same_seed_same_losses_other_seed_other_losses() -> None:
 
 def test_without_zero_grad_each_step_uses_the_sum_of_all_past_gradients() -> None:
     def loss_of(net: MLP):
-        return train_toy.squared_error([net(x) for x in train_toy.XS], train_toy.YS)
+        return squared_error([net(x) for x in XS], YS)
 
     stale, twin = MLP(3, [4, 4, 1]), MLP(3, [4, 4, 1])
     for _ in range(3):
@@ -57,13 +60,6 @@ def test_without_zero_grad_each_step_uses_the_sum_of_all_past_gradients() -> Non
         for p in stale.parameters():
             p.data -= 0.1 * p.grad
     assert any(p.grad != q.grad for p, q in zip(stale.parameters(), twin.parameters()))
-
-
-def test_squared_error_by_hand() -> None:
-    from autograd.engine import Value
-
-    loss = train_toy.squared_error([Value(0.5), Value(-2.0)], [1.0, -1.0])
-    assert loss.data == 0.25 + 1.0
 
 
 def test_command_line_run_is_deterministic_and_reports() -> None:
@@ -157,20 +153,6 @@ def test_bad_option_from_the_shell_exits_2_with_usage_and_one_error_line(tmp_pat
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("losses", "scale"),
-    [
-        ([5.27, 3.59, 0.1, 0.005], "log"),  # the default run: three decades
-        ([3.6, 7.9, 7.9, 1.0], "linear"),  # learning rate 0.5: 1 to 8 is under a decade
-        ([2.0, 0.21], "linear"),  # just under a decade
-        ([2.0, 0.19], "log"),  # just over
-        ([1.0, 0.0], "linear"),  # zero has no logarithm
-    ],
-)
-def test_loss_axis_is_logarithmic_only_over_more_than_a_decade(losses, scale) -> None:
-    assert train_toy.loss_axis_scale(losses) == scale
-
-
 def saved_figures(monkeypatch) -> list:
     """Record every matplotlib figure saved from now on."""
     matplotlib = pytest.importorskip("matplotlib")
@@ -200,7 +182,7 @@ def test_plot_title_names_the_run_and_axis_follows_the_losses(monkeypatch, tmp_p
     assert large_lr.get_title().splitlines()[1] == "seed 3, 7 steps, learning rate 0.5"
     losses = [line.get_ydata() for line in (default.lines[0], large_lr.lines[0])]
     for axes, ys in zip((default, large_lr), losses, strict=True):
-        assert axes.get_yscale() == train_toy.loss_axis_scale(list(ys))
+        assert axes.get_yscale() == loss_axis_scale(list(ys))
     assert default.get_yscale() == "log"
 
 
