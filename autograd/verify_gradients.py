@@ -26,6 +26,7 @@ from autograd.datasets import XS, YS
 from autograd.engine import Value
 from autograd.losses import squared_error
 from autograd.nn import MLP
+from autograd.operations import OPERATIONS
 
 try:
     import torch
@@ -52,8 +53,8 @@ Without -c constraints.txt pip may download a multi-gigabyte CUDA build; the REA
 how to get PyTorch's CPU-only wheels."""
 
 
-# The expressions below use only operators and the methods tanh, relu, exp, log and
-# sigmoid, which Value and torch.Tensor both have: the same function builds both graphs.
+# The expressions below use only operators and methods that Value and torch.Tensor both
+# have: the same function builds both graphs.
 
 
 def chain_rule_example(a: Any, b: Any, e: Any) -> Any:
@@ -67,13 +68,13 @@ def neuron(x1: Any, x2: Any, w1: Any, w2: Any, b: Any) -> Any:
 
 
 def every_op(x: Any, y: Any, z: Any) -> Any:
-    u = x * y + z  # u is used four times below: its gradient collects from every use
-    v = u**2 - x / z
-    w = -v + 2.0 * u
-    s = 1.0 - y
-    r = 3.0 / z
-    q = 0.5 + w * 0.25
-    return (q.tanh() + s.relu() + (r * 0.1).exp() + z.log() + u.sigmoid()) * u
+    u = x * y + z  # every operation takes u: its gradient collects from every use
+    total = u
+    for op in OPERATIONS.values():  # the table of operations, autograd/operations.py
+        operands = (u, z) if op.inputs == 2 else (u,)
+        constant = op.points[0][op.inputs :]  # (n,) for u ** n, () for most
+        total = total + op.call(*operands, *constant)
+    return total
 
 
 def mlp_loss(*params: Any, sizes: Sequence[int] = (3, 4, 4, 1)) -> Any:
