@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
 
 from autograd import _cli
+
+from helpers import run_python
 
 
 @pytest.mark.parametrize(
@@ -129,14 +130,8 @@ def test_matplotlib_really_cannot_write_pgf_without_latex(tmp_path) -> None:
         "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; "
         "fig, ax = plt.subplots(); ax.set_title('x'); fig.savefig(sys.argv[1])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; " + code, str(tmp_path / "x.pgf")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PATH": str(tmp_path)},  # no LaTeX on this PATH
-    )
+    no_latex = {**os.environ, "PATH": str(tmp_path)}
+    result = run_python("-c", "import sys; " + code, str(tmp_path / "x.pgf"), env=no_latex)
     assert result.returncode != 0
     assert "xelatex" in result.stderr
 

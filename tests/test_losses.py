@@ -9,6 +9,8 @@ import pytest
 from autograd.engine import Value
 from autograd.losses import hinge_loss, logistic_loss, softplus, squared_error
 
+from helpers import ours_and_torch, torch_leaves, torch_or_skip
+
 
 def test_squared_error_by_hand() -> None:
     loss = squared_error([Value(0.5), Value(-2.0)], [1.0, -1.0])
@@ -21,11 +23,11 @@ SCORES = [-800.0, -30.0, -2.5, -1e-9, 0.0, 1e-9, 0.7, 30.0, 800.0]
 @pytest.mark.parametrize("score", SCORES)
 @pytest.mark.parametrize("label", [0, 1])
 def test_logistic_loss_matches_torch_and_never_overflows(score: float, label: int) -> None:
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     s = Value(score)
     loss = logistic_loss(s, label)
     loss.backward()
-    ts = torch.tensor(score, dtype=torch.float64, requires_grad=True)
+    (ts,) = torch_leaves([score])
     target = torch.tensor(float(label), dtype=torch.float64)
     tloss = torch.nn.functional.binary_cross_entropy_with_logits(ts, target)
     tloss.backward()
@@ -64,15 +66,11 @@ def test_softplus_by_hand() -> None:
 @pytest.mark.parametrize("score", [-3.0, -1.0, -0.25, 0.0, 0.5, 0.999, 1.0, 1.5, 7.0])
 @pytest.mark.parametrize("label", [-1.0, 1.0])
 def test_hinge_loss_matches_torch(score: float, label: float) -> None:
-    torch = pytest.importorskip("torch")
-    s = Value(score)
-    loss = hinge_loss(s, label)
-    (loss * 3.0).backward()  # an upstream gradient that is not 1
-    ts = torch.tensor(score, dtype=torch.float64, requires_grad=True)
-    tloss = torch.relu(1 - label * ts)  # at the kink both take the slope 0
-    (tloss * 3.0).backward()
-    assert loss.data == tloss.item()
-    assert s.grad == ts.grad.item()
+    # An upstream gradient of 3, not 1; at the kink both take the slope 0.
+    value, grads, torch_value, torch_grads = ours_and_torch(
+        lambda s: hinge_loss(s, label) * 3.0, [score]
+    )
+    assert (value, grads) == (torch_value, torch_grads)
 
 
 def test_hinge_loss_is_zero_beyond_the_margin_and_linear_inside() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 
 import pytest
 
@@ -12,23 +10,19 @@ from autograd import train_moons
 from autograd.nn import MLP
 from autograd.optim import SGD
 
+from helpers import run_module, run_without
+
 # A short run: enough to exercise every option, fast enough for the suite.
 SHORT = ["--samples", "30", "--steps", "3", "--hidden", "3"]
 
 
-def run_script(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autograd.train_moons", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_default_run_reaches_95_percent_on_the_test_points_and_repeats_exactly() -> None:
-    first = run_script()
-    second = run_script()
+    first = run_module(
+        "autograd.train_moons",
+    )
+    second = run_module(
+        "autograd.train_moons",
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     last = first.stdout.splitlines()[-1]
@@ -156,18 +150,8 @@ def test_hidden_with_no_sizes_is_a_linear_model(capsys) -> None:
 
 def test_plot_without_matplotlib_fails_before_training(tmp_path) -> None:
     # It used to train for about 9 s and then fail on the import.
-    code = (
-        "import sys; sys.modules['matplotlib'] = None; "
-        "from autograd.train_moons import main; sys.exit(main())"
-    )
     for option in ("--plot", "--snapshots", "--compare-optimizers"):
-        result = subprocess.run(
-            [sys.executable, "-c", code, option, str(tmp_path / "x.png")],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_without("matplotlib", "autograd.train_moons", option, str(tmp_path / "x.png"))
         assert result.returncode == 2
         assert result.stdout == ""  # the run never started
         assert result.stderr.splitlines()[-1] == (

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 
 import pytest
 
@@ -14,15 +12,7 @@ from autograd.losses import squared_error
 from autograd.nn import MLP
 from autograd.plots import loss_axis_scale
 
-
-def run_script(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autograd.train_toy", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from helpers import run_module, run_without
 
 
 def test_default_run_reaches_a_small_loss() -> None:
@@ -63,8 +53,12 @@ def test_without_zero_grad_each_step_uses_the_sum_of_all_past_gradients() -> Non
 
 
 def test_command_line_run_is_deterministic_and_reports() -> None:
-    first = run_script()
-    second = run_script()
+    first = run_module(
+        "autograd.train_toy",
+    )
+    second = run_module(
+        "autograd.train_toy",
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     lines = first.stdout.splitlines()
@@ -75,7 +69,7 @@ def test_command_line_run_is_deterministic_and_reports() -> None:
 
 
 def test_command_line_options() -> None:
-    result = run_script("--steps", "3", "--seed", "7", "--log-every", "1")
+    result = run_module("autograd.train_toy", "--steps", "3", "--seed", "7", "--log-every", "1")
     assert result.returncode == 0, result.stderr
     assert [line.split()[1] for line in result.stdout.splitlines() if line.startswith("step")] == [
         "0",
@@ -144,7 +138,7 @@ def test_plot_onto_a_folder_fails_before_training(capsys, tmp_path) -> None:
 
 
 def test_bad_option_from_the_shell_exits_2_with_usage_and_one_error_line(tmp_path) -> None:
-    result = run_script("--plot", str(tmp_path / "missing" / "loss.png"))
+    result = run_module("autograd.train_toy", "--plot", str(tmp_path / "missing" / "loss.png"))
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -189,24 +183,14 @@ def test_plot_title_names_the_run_and_axis_follows_the_losses(monkeypatch, tmp_p
 def test_plot_writes_an_image(tmp_path) -> None:
     pytest.importorskip("matplotlib")
     path = tmp_path / "loss.png"
-    result = run_script("--steps", "5", "--plot", str(path))
+    result = run_module("autograd.train_toy", "--steps", "5", "--plot", str(path))
     assert result.returncode == 0, result.stderr
     assert path.read_bytes().startswith(b"\x89PNG")
     assert f"loss curve saved to {path}" in result.stdout
 
 
 def test_plot_without_matplotlib_is_a_clear_error(tmp_path) -> None:
-    code = (
-        "import sys; sys.modules['matplotlib'] = None; "
-        "from autograd.train_toy import main; sys.exit(main())"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, "--plot", str(tmp_path / "x.png")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_without("matplotlib", "autograd.train_toy", "--plot", str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1].endswith(

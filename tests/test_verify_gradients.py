@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from autograd import verify_gradients
 from autograd.engine import Value
 
-
-def run_module(*python_args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *python_args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from helpers import run_module, run_without
 
 
 def test_every_check_matches_finite_differences() -> None:
@@ -89,7 +78,7 @@ def test_a_wrong_derivative_in_the_engine_fails_the_run(monkeypatch, capsys) -> 
 
 
 def test_runs_as_a_module() -> None:
-    result = run_module("-m", "autograd.verify_gradients")
+    result = run_module("autograd.verify_gradients")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("PASS")
@@ -101,11 +90,7 @@ def test_runs_as_a_module() -> None:
 def test_without_torch_says_so_and_still_checks() -> None:
     # sys.modules["torch"] = None makes `import torch` raise ImportError, exactly as if
     # torch were not installed.
-    code = (
-        "import sys, runpy; sys.modules['torch'] = None; "
-        "runpy.run_module('autograd.verify_gradients', run_name='__main__')"
-    )
-    result = run_module("-c", code)
+    result = run_without("torch", "autograd.verify_gradients")
     assert result.returncode == 0, result.stderr
     assert "PyTorch is not installed" in result.stdout
     # The hint must carry the constraints file: a bare `pip install torch` on Linux
@@ -121,9 +106,9 @@ def test_without_torch_says_so_and_still_checks() -> None:
 def test_help_and_stray_arguments() -> None:
     assert (
         "usage: python -m autograd.verify_gradients"
-        in run_module("-m", "autograd.verify_gradients", "--help").stdout
+        in run_module("autograd.verify_gradients", "--help").stdout
     )
-    stray = run_module("-m", "autograd.verify_gradients", "--bogus")
+    stray = run_module("autograd.verify_gradients", "--bogus")
     assert stray.returncode == 2
     assert "unrecognized arguments: --bogus" in stray.stderr
 
