@@ -208,7 +208,7 @@ def test_the_workbook_editor_embeds_the_packages_starter_exactly() -> None:
     assert json.loads(embedded) == workbook.STARTER
     assert "needs JavaScript" in html
     # The page is rebuilt when the starter's file changes.
-    assert noted == [str(Path(workbook.__file__).resolve())]
+    assert noted == [str(Path(workbook.__file__).resolve()), str(workbook.STARTER_PATH.resolve())]
 
 
 def test_no_starter_text_can_close_the_script_element() -> None:

@@ -326,9 +326,10 @@ class WorkbookEditor(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         # Taken from the package at build time, so the page never holds a stale copy; the
-        # page is rebuilt whenever autograd/workbook.py changes.
+        # page is rebuilt whenever the workbook package or its starter file changes.
         workbook = importlib.import_module("autograd.workbook")
         self.env.note_dependency(str(Path(workbook.__file__).resolve()))
+        self.env.note_dependency(str(Path(workbook.STARTER_PATH).resolve()))
         node = nodes.raw("", workbook_editor_html(workbook.STARTER), format="html")
         node["workbook_editor"] = True  # not a class: docutils would wrap it in one more div
         return [node]

@@ -85,7 +85,7 @@
     editor.spellcheck = false;
     editor.autocapitalize = "off";
     editor.setAttribute("autocomplete", "off");
-    editor.wrap = "off";
+    editor.wrap = "soft"; // long lines wrap on screen; the text itself keeps no added breaks
     editor.rows = 30;
     editor.setAttribute("aria-label",
       "Your engine.py. Tab indents; press Escape and then Tab to leave; Ctrl+Enter checks.");
