@@ -41,7 +41,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint,bench,browser]'
+	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint,bench,browser,tensor]'
 	@touch $@
 
 # Explicit empty rules: the stamp's inputs are plain files, not Sphinx targets.

@@ -78,6 +78,6 @@ def test_pip_install_args_reach_the_install_after_the_constraints(tmp_path) -> N
     installs = [line for line in result.stdout.splitlines() if "pip install -c" in line]
     assert installs == [
         f".venv/bin/python -m pip install -c constraints.txt {extra}"
-        " -e '.[torch,test,docs,lint,bench,browser]'"
+        " -e '.[torch,test,docs,lint,bench,browser,tensor]'"
     ]
     assert not (tmp_path / ".venv").exists()
