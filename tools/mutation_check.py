@@ -203,8 +203,8 @@ MUTANTS = [
     Mutant(
         "backward",
         "backward: seed = instead of +=",
-        "self.grad += 1.0  # d(self)/d(self)",
-        "self.grad = 1.0  # d(self)/d(self)",
+        "self.grad += _number(gradient,",
+        "self.grad = _number(gradient,",
     ),
     Mutant(
         "topological_order",
