@@ -19,13 +19,20 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+
+from autograd.plots import require_matplotlib
 
 #: The file types ``plot_path`` accepts: those every matplotlib since 3.8 saves, by extension.
 PLOT_FORMATS = (
     ".eps", ".jpeg", ".jpg", ".pdf", ".pgf", ".png", ".ps", ".raw", ".rgba", ".svg", ".svgz",
     ".tif", ".tiff", ".webp",
 )  # fmt: skip
+#: Formats matplotlib writes only with the help of an outside program: .pgf measures its
+#: text with LaTeX (``pgf.texsystem``, xelatex unless configured otherwise).
+PROGRAM_NEEDED = {".pgf": "xelatex"}
 
 
 def integer(text: str) -> int:
@@ -60,6 +67,25 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def int_at_least(minimum: int) -> Callable[[str], int]:
+    """The check for a whole number of at least ``minimum``, such as a number of points.
+
+    >>> from autograd._cli import int_at_least
+    >>> int_at_least(2)("1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be at least 2, got 1
+    """
+
+    def check(text: str) -> int:
+        value = integer(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return check
 
 
 def non_negative_int(text: str) -> int:
@@ -136,12 +162,39 @@ def positive_float(text: str) -> float:
     return value
 
 
+def float_between(low: float, high: float) -> Callable[[str], float]:
+    """The check for a finite real number from ``low`` to ``high``, both included.
+
+    For an option whose useful values span a known range, such as the step of finite
+    differences, where a value outside gives a wrong verdict rather than an error.
+
+    >>> from autograd._cli import float_between
+    >>> step = float_between(1e-8, 1e-4)
+    >>> step("1e-6")
+    1e-06
+    >>> step("10")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be between 1e-08 and 0.0001, got 10.0
+    """
+
+    def check(text: str) -> float:
+        value = finite_float(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}, got {value!r}")
+        return value
+
+    return check
+
+
 def plot_path(text: str) -> str:
     """A file name to save a figure to, checked before any work is done.
 
-    The extension must be one matplotlib can write (:data:`PLOT_FORMATS`), and the folder
-    must already exist and be writable: finding out after a long run, from a traceback,
-    loses the run.
+    matplotlib must be installed; the extension must be one matplotlib can write on its own
+    (:data:`PLOT_FORMATS`, and ``.pgf`` only where its LaTeX program is installed); the
+    folder must already exist and be writable, and the name short enough for it; a file
+    already there must be writable, and a symbolic link must point to something. Finding
+    out after a long run, from a traceback, loses the run.
 
     >>> from autograd._cli import plot_path
     >>> plot_path("loss.png")
@@ -151,18 +204,60 @@ def plot_path(text: str) -> str:
     ...
     argparse.ArgumentTypeError: 'loss.jpg2' has an unknown extension; use .png, .svg, .pdf...
     """
+    try:
+        require_matplotlib()
+    except ModuleNotFoundError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    try:
+        problem = _plot_path_problem(text)
+    except OSError as error:  # e.g. a folder we may not look into
+        problem = f"cannot use {text!r}: {error.strerror}"
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _plot_path_problem(text: str) -> str | None:
+    # What is wrong with ``text`` as a place for a new picture, or None.
     path = Path(text)
+    # First, before anything looks at the file: stat() on too long a name is an OSError.
+    name_max = _name_max(path.parent)
+    if len(os.fsencode(path.name)) > name_max:
+        return (
+            f"the file name is too long: {len(os.fsencode(path.name))} bytes, where the "
+            f"folder's file system allows {name_max}"
+        )
     if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file name in it")
-    if path.suffix.lower() not in PLOT_FORMATS:
+        return f"{text!r} is a folder; give a file name in it"
+    suffix = path.suffix.lower()
+    if suffix not in PLOT_FORMATS:
         common = (".png", ".svg", ".pdf")
         others = ", ".join(f for f in PLOT_FORMATS if f not in common)
-        raise argparse.ArgumentTypeError(
-            f"{text!r} has an unknown extension; use {', '.join(common)} (or {others})"
+        return f"{text!r} has an unknown extension; use {', '.join(common)} (or {others})"
+    program = PROGRAM_NEEDED.get(suffix)
+    if program and shutil.which(program) is None:
+        return (
+            f"matplotlib needs the program {program} to write {suffix} files, and it is not "
+            "installed; use .png, .svg or .pdf"
         )
+    if path.is_symlink():
+        if not path.exists():
+            return f"{text!r} is a symbolic link to '{os.readlink(path)}', which does not exist"
+        path = Path(os.path.realpath(path))  # the plot goes where the link points
     folder = path.parent
     if not folder.is_dir():
-        raise argparse.ArgumentTypeError(f"folder '{folder}' does not exist; create it first")
+        return f"folder '{folder}' does not exist; create it first"
     if not os.access(folder, os.W_OK):
-        raise argparse.ArgumentTypeError(f"cannot write to folder '{folder}'")
-    return text
+        return f"cannot write to folder '{folder}'"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{text!r} exists and is read-only"
+    return None
+
+
+def _name_max(folder: Path) -> int:
+    # The longest file name, in bytes, the folder's file system accepts (255 on Linux,
+    # macOS and Windows file systems alike when the system cannot say).
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        return 255

@@ -1,8 +1,10 @@
-"""Small data sets built from their geometry, as plain Python lists.
+"""The book's data sets, as plain Python lists: the four toy examples and the two moons.
 
+``XS`` and ``YS`` are the four training examples of the training-loop chapter.
 ``make_moons`` draws the classic two interleaved half circles; ``train_test_split`` holds
-some points back so that a trained network can be scored on points it never saw. Both take
-an explicit ``random.Random``, so the same seed always gives the same points.
+some points back so that a trained network can be scored on points it never saw, and
+``Moons`` keeps the two parts together. Both functions take an explicit ``random.Random``,
+so the same seed always gives the same points.
 """
 
 from __future__ import annotations
@@ -10,7 +12,28 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from numbers import Integral, Real
+
+#: Four inputs with three features each.
+XS = [
+    [2.0, 3.0, -1.0],
+    [3.0, -1.0, 0.5],
+    [0.5, 1.0, 1.0],
+    [1.0, 1.0, -1.0],
+]
+#: The target output for each input in ``XS``.
+YS = [1.0, -1.0, -1.0, 1.0]
+
+
+@dataclass
+class Moons:
+    """The points of one run, split into training and test points; labels are 0 or 1."""
+
+    train_points: list[list[float]]
+    train_labels: list[int]
+    test_points: list[list[float]]
+    test_labels: list[int]
 
 
 def make_moons(n: int, noise: float, rng: random.Random) -> tuple[list[list[float]], list[int]]:

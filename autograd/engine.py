@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Callable
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, SupportsIndex
 
 #: The largest finite float; an int exponent beyond it cannot be a float.
 MAX_FLOAT = sys.float_info.max
@@ -78,7 +78,8 @@ class Value:
         # check; anything else (3, "3", True) goes through _as_float, which converts an
         # int and refuses the rest with a TypeError.
         self.data = data if type(data) is float else _as_float(data)
-        self.grad = 0.0
+        # A float; None only after an optimizer's zero_grad(), "no gradient yet" (optim.py).
+        self.grad: Any = 0.0
         self.label = label
         # Under no_grad() the result remembers no inputs: it is a leaf (see no_grad).
         self._prev = _prev if _grad_enabled else ()
@@ -428,7 +429,7 @@ class Value:
         _check_in_place(self, "**=")
         return self**other
 
-    def __reduce_ex__(self, protocol: int) -> str | tuple[object, ...]:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[object, ...]:
         # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
         # would share its inputs, so the copy's backward() would write into the original
         # graph; like PyTorch for a non-leaf tensor, refuse.
@@ -440,7 +441,7 @@ class Value:
             )
         # Protocols 0 and 1 cannot save __slots__ by themselves; protocol 2's recipe (a
         # plain function call plus the slots' state) pickles at any protocol.
-        return super().__reduce_ex__(max(protocol, 2))
+        return super().__reduce_ex__(max(int(protocol), 2))
 
 
 def topological_order(root: Any) -> list[Any]:
@@ -534,9 +535,10 @@ def _exponent(other: object) -> int | float:
         )
     if not isinstance(other, Integral):
         return float(other)
-    if abs(other) > MAX_FLOAT:
+    exponent = int(other)
+    if abs(exponent) > MAX_FLOAT:
         raise OverflowError("the exponent is too large to be a float (over 1.8e308)")
-    return int(other)
+    return exponent
 
 
 def _power(x: float, n: int | float) -> float:

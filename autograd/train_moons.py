@@ -6,18 +6,22 @@ The network is trained in minibatches with a logistic loss and an optimizer from
 :mod:`autograd.optim`, and the script prints the loss and the accuracy on the training and
 the test points as it goes. ``--plot``, ``--snapshots`` and ``--compare-optimizers`` draw
 the decision boundary, the boundary at several steps, and three optimizers' loss curves.
+The data, the loss and the pictures come from the library (:mod:`autograd.datasets`,
+:mod:`autograd.losses`, :mod:`autograd.plots`); this module is the training loop and its
+command line.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import os
 import random
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from autograd._cli import (
+    int_at_least,
     integer,
     non_negative_float,
     non_negative_int,
@@ -26,25 +30,17 @@ from autograd._cli import (
     positive_int,
 )
 from autograd.collector import gc_paused
-from autograd.datasets import make_moons, train_test_split
+from autograd.datasets import Moons, make_moons, train_test_split
 from autograd.engine import Value
+from autograd.losses import logistic_loss
 from autograd.nn import MLP
 from autograd.optim import SGD, Adam
+from autograd.plots import plot_boundary, plot_losses, plot_snapshots
 
 #: The steps after which ``--snapshots`` draws the boundary (and the last step).
 SNAPSHOT_STEPS = (0, 10, 25, 50, 100)
 #: The learning rate each optimizer gets unless ``--lr`` says otherwise.
 DEFAULT_LR = {"sgd": 0.05, "adam": 0.01}
-
-
-@dataclass
-class Moons:
-    """The points of one run, split into training and test points; labels are 0 or 1."""
-
-    train_points: list[list[float]]
-    train_labels: list[int]
-    test_points: list[list[float]]
-    test_labels: list[int]
 
 
 @dataclass
@@ -66,20 +62,6 @@ def make_data(samples: int, noise: float, rng: random.Random) -> Moons:
         points, labels, 1 / 3, rng
     )
     return Moons(train_points, train_labels, test_points, test_labels)
-
-
-def softplus(x: Value) -> Value:
-    """log(1 + exp(x)), written so that neither exp overflows nor log sees 0."""
-    # exp only ever gets a number <= 0, so log's argument stays between 1 and 2.
-    if x.data > 0:
-        return x + (1 + (-x).exp()).log()  # log(1 + e**x) = x + log(e**-x + 1)
-    return (1 + x.exp()).log()
-
-
-def logistic_loss(score: Value, label: int) -> Value:
-    """-log of the probability sigmoid(score) gives to ``label``; 0 when sure and right."""
-    # -log(sigmoid(s)) = softplus(-s) and -log(1 - sigmoid(s)) = softplus(s).
-    return softplus(-score) if label == 1 else softplus(score)
 
 
 def mean_loss(net: MLP, points: Sequence[Sequence[float]], labels: Sequence[int]) -> Value:
@@ -155,7 +137,7 @@ def report(net: MLP, data: Moons, step: int) -> str:
 
 
 def make_optimizer(
-    name: str, params: list[Value], lr: float, momentum: float, weight_decay: float
+    name: str, params: Sequence[Value], lr: float, momentum: float, weight_decay: float
 ) -> SGD | Adam:
     """``SGD`` or ``Adam`` by name, as the command line chooses them."""
     if name == "adam":
@@ -170,129 +152,6 @@ def describe(optimizer: SGD | Adam) -> str:
     return f"{type(optimizer).__name__}({shown})"
 
 
-# -- Pictures --------------------------------------------------------------------------
-
-
-def draw_boundary(ax, net: MLP, data: Moons, grid: int, points: bool = True) -> None:
-    """Fill ``ax`` with the network's probability of class 1 over the plane; add the points."""
-    plt = _pyplot()
-    everything = data.train_points + data.test_points
-    xs = [p[0] for p in everything]
-    ys = [p[1] for p in everything]
-    x_low, x_high = min(xs) - 0.4, max(xs) + 0.4
-    y_low, y_high = min(ys) - 0.4, max(ys) + 0.4
-    grid_x = [x_low + (x_high - x_low) * i / (grid - 1) for i in range(grid)]
-    grid_y = [y_low + (y_high - y_low) * j / (grid - 1) for j in range(grid)]
-    probability = [[_sigmoid(net([x, y]).data) for x in grid_x] for y in grid_y]
-
-    levels = [i / 10 for i in range(11)]
-    ax.contourf(grid_x, grid_y, probability, levels=levels, cmap=plt.cm.RdBu_r, alpha=0.55)
-    ax.contour(grid_x, grid_y, probability, levels=[0.5], colors="black", linewidths=1.5)
-    if points:
-        for label, colour, marker in ((0, "#1f5fa8", "o"), (1, "#c2301f", "^")):
-            train = [p for p, y in zip(data.train_points, data.train_labels) if y == label]
-            test = [p for p, y in zip(data.test_points, data.test_labels) if y == label]
-            ax.scatter(
-                *zip(*train),
-                s=18,
-                c=colour,
-                marker=marker,
-                edgecolors="white",
-                linewidths=0.5,
-                label=f"class {label}, training",
-            )
-            ax.scatter(
-                *zip(*test),
-                s=22,
-                facecolors="white",
-                marker=marker,
-                edgecolors=colour,
-                linewidths=1.3,
-                label=f"class {label}, test",
-            )
-    ax.set_xlim(x_low, x_high)
-    ax.set_ylim(y_low, y_high)
-    ax.set_aspect("equal")
-
-
-def plot_boundary(net: MLP, data: Moons, path: str, title: str) -> None:
-    """Save the decision boundary with the training and test points (``--plot``)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
-    draw_boundary(ax, net, data, grid=60)
-    ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def plot_snapshots(net: MLP, data: Moons, weights: dict[int, list[float]], path: str) -> None:
-    """Save the boundary after each recorded step, side by side (``--snapshots``)."""
-    plt = _pyplot()
-    steps = sorted(weights)
-    columns = 2  # two across stay legible on a phone
-    rows = math.ceil(len(steps) / columns)
-    fig, axes = plt.subplots(
-        rows, columns, figsize=(7, 2.5 * rows), layout="constrained", squeeze=False
-    )
-    for ax, step in zip(axes.flat, steps):
-        for p, value in zip(net.parameters(), weights[step]):
-            p.data = value
-        draw_boundary(ax, net, data, grid=40)
-        ax.set_title(f"after {step} steps", fontsize="large")
-        ax.set_xticks([])
-        ax.set_yticks([])
-    for ax in axes.flat[len(steps) :]:
-        ax.set_visible(False)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def plot_losses(curves: dict[str, list[float]], path: str, title: str) -> None:
-    """Save each optimizer's minibatch loss, smoothed, on one log-scale plot."""
-    plt = _pyplot()
-    from matplotlib.ticker import LogLocator, NullFormatter
-
-    fig, ax = plt.subplots(figsize=(6.4, 3.8), layout="constrained")
-    for (name, losses), style in zip(curves.items(), ("-", "--", ":")):
-        ax.plot(range(1, len(losses) + 1), _smoothed(losses), style, linewidth=2, label=name)
-    ax.set_yscale("log")
-    # Plain numbers at 1, 2 and 5 times each power of ten, instead of powers of ten.
-    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter("{x:g}")
-    ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel("step")
-    ax.set_ylabel("minibatch loss (moving average)")
-    ax.set_title(title)
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")  # draw to a file; there may be no screen
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _smoothed(values: Sequence[float], weight: float = 0.9) -> list[float]:
-    # An exponential moving average, corrected at the start like Adam's, so it starts on
-    # the first value instead of near 0.
-    out, average = [], 0.0
-    for i, value in enumerate(values, start=1):
-        average = weight * average + (1 - weight) * value
-        out.append(average / (1 - weight**i))
-    return out
-
-
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
-
-
 # -- Command line ----------------------------------------------------------------------
 
 
@@ -305,7 +164,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--seed", type=integer, default=0, help="seed for the data, weights and batches (default 0)"
     )
     parser.add_argument(
-        "--samples", type=positive_int, default=300, metavar="N", help="points (default 300)"
+        "--samples",
+        type=int_at_least(2),  # one point per moon; then one trains and one tests
+        default=300,
+        metavar="N",
+        help="points, at least 2 (default 300)",
     )
     parser.add_argument(
         "--noise",
@@ -380,6 +243,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             "--compare-optimizers trains each optimizer with its defaults: "
             "leave out --optimizer, --lr and --momentum"
         )
+    if args.compare_optimizers and (args.plot or args.snapshots):
+        parser.error("--compare-optimizers draws its own plot: leave out --plot and --snapshots")
+    paths = [path for path in (args.plot, args.snapshots, args.compare_optimizers) if path]
+    if len({os.path.realpath(path) for path in paths}) < len(paths):
+        parser.error("--plot and --snapshots need two different files")
     if args.optimizer is None:
         args.optimizer = "sgd"
     if args.lr is None:
@@ -414,7 +282,11 @@ def compare_optimizers(args: argparse.Namespace) -> None:
         print(f"{describe(optimizer):<28}{loss:>10.4f}{train_accuracy:>8.1%}{test_accuracy:>8.1%}")
         curves[describe(optimizer)] = history.losses
     title = f"Same network, same batches; weight decay {args.weight_decay:g}"
-    plot_losses(curves, args.compare_optimizers, title)
+    ylabel = "minibatch loss (moving average)"
+    # A log axis always: the three curves are compared on the same scale at any settings.
+    plot_losses(
+        curves, args.compare_optimizers, title, ylabel, first_step=1, smoothing=0.9, scale="log"
+    )
     print(f"loss curves saved to {args.compare_optimizers}")
 
 

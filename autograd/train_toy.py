@@ -2,7 +2,8 @@
 
 Run it with ``python -m autograd.train_toy`` (``--help`` lists the options). The loop is
 the one every neural network is trained with, spelled out in four steps: forward pass,
-zero the gradients, backward pass, update the weights.
+zero the gradients, backward pass, update the weights. The data, the loss and the plot come
+from the library (:mod:`autograd.datasets`, :mod:`autograd.losses`, :mod:`autograd.plots`).
 """
 
 from __future__ import annotations
@@ -14,23 +15,10 @@ from collections.abc import Sequence
 
 from autograd._cli import integer, non_negative_int, plot_path, positive_float, positive_int
 from autograd.collector import gc_paused
-from autograd.engine import Value
+from autograd.datasets import XS, YS
+from autograd.losses import squared_error
 from autograd.nn import MLP
-
-#: Four inputs with three features each.
-XS = [
-    [2.0, 3.0, -1.0],
-    [3.0, -1.0, 0.5],
-    [0.5, 1.0, 1.0],
-    [1.0, 1.0, -1.0],
-]
-#: The target output for each input in ``XS``.
-YS = [1.0, -1.0, -1.0, 1.0]
-
-
-def squared_error(predictions: Sequence[Value], targets: Sequence[float]) -> Value:
-    """Sum over the examples of (prediction - target) ** 2."""
-    return sum(((p - y) ** 2 for p, y in zip(predictions, targets, strict=True)), Value(0.0))
+from autograd.plots import plot_losses
 
 
 def train(net: MLP, steps: int, learning_rate: float, log_every: int = 0) -> list[float]:
@@ -55,50 +43,6 @@ def train(net: MLP, steps: int, learning_rate: float, log_every: int = 0) -> lis
         if log_every and (step % log_every == 0 or step == steps - 1):
             print(f"step {step:3d}  loss {loss.data:.6f}")
     return losses
-
-
-#: A loss curve gets a logarithmic axis only when its values span more than this factor
-#: (one decade): then the slow end of training stays visible. Over a smaller range a log
-#: axis only makes the ticks hard to read.
-LOG_AXIS_MIN_RATIO = 10.0
-
-
-def loss_axis_scale(losses: Sequence[float]) -> str:
-    """``"log"`` if the losses span more than one decade (all positive), else ``"linear"``.
-
-    >>> from autograd.train_toy import loss_axis_scale
-    >>> loss_axis_scale([5.3, 0.9, 0.1, 0.005])
-    'log'
-    >>> loss_axis_scale([3.6, 7.9, 1.0, 7.9])
-    'linear'
-    """
-    low, high = min(losses), max(losses)
-    return "log" if low > 0 and high / low > LOG_AXIS_MIN_RATIO else "linear"
-
-
-def plot_losses(losses: Sequence[float], path: str, title: str = "Training loss") -> None:
-    """Save the loss curve as an image (PNG, SVG, PDF: matplotlib goes by the extension).
-
-    The loss axis is logarithmic when the losses span more than a decade
-    (:func:`loss_axis_scale`), linear from 0 otherwise.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")  # draw to a file; there may be no screen
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    ax.plot(range(len(losses)), losses, color="tab:blue")
-    scale = loss_axis_scale(losses)
-    ax.set_yscale(scale)
-    if scale == "linear":
-        ax.set_ylim(bottom=0)
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss (sum of squared errors)" + (", log scale" if scale == "log" else ""))
-    ax.set_title(title)
-    ax.grid(True, which="both", alpha=0.3)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -135,11 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, train, print the results; return the exit status."""
     parser = make_parser()
     args = parser.parse_args(argv)
-    if args.plot:
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            parser.error("argument --plot: needs matplotlib: pip install matplotlib")
 
     net = MLP(3, [4, 4, 1], rng=random.Random(args.seed))
     print(f"MLP(3, [4, 4, 1]): {len(net.parameters())} parameters, seed {args.seed}")
@@ -158,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Loss of MLP(3, [4, 4, 1]) on four points\n"
             f"seed {args.seed}, {args.steps} steps, learning rate {args.lr:g}"
         )
-        plot_losses(losses, args.plot, title)
+        plot_losses({"loss": losses}, args.plot, title, "loss (sum of squared errors)")
         print(f"loss curve saved to {args.plot}")
     return 0
 

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from autograd._cli import positive_float
+from autograd._cli import float_between
+from autograd.datasets import XS, YS
 from autograd.engine import Value
+from autograd.losses import squared_error
 from autograd.nn import MLP
-from autograd.train_toy import XS, YS, squared_error
+from autograd.operations import OPERATIONS
 
 try:
     import torch
@@ -37,6 +39,11 @@ TORCH_TOLERANCE = 1e-9
 FD_STEP = 1e-6
 #: Central differences are accurate to about FD_STEP ** 2, plus rounding error / FD_STEP.
 FD_TOLERANCE = 1e-6
+#: The steps ``--fd-step`` accepts. Measured on this module's checks with a correct engine:
+#: they all pass from h = 1e-9 to 1e-4; at 1e-3 the h ** 2 term and at 1e-10 the rounding
+#: term exceed FD_TOLERANCE, so a step outside would blame a correct engine (and at h = 10
+#: the nudged leaves leave log's domain).
+FD_STEP_RANGE = (1e-8, 1e-4)
 #: Without the constraints file pip picks PyTorch's default Linux wheel, a multi-gigabyte
 #: CUDA build; the file pins the version whose CPU-only wheel our machines use.
 TORCH_INSTALL_HINT = """\
@@ -46,8 +53,8 @@ Without -c constraints.txt pip may download a multi-gigabyte CUDA build; the REA
 how to get PyTorch's CPU-only wheels."""
 
 
-# The expressions below use only operators and the methods tanh, relu, exp, log and
-# sigmoid, which Value and torch.Tensor both have: the same function builds both graphs.
+# The expressions below use only operators and methods that Value and torch.Tensor both
+# have: the same function builds both graphs.
 
 
 def chain_rule_example(a: Any, b: Any, e: Any) -> Any:
@@ -61,13 +68,13 @@ def neuron(x1: Any, x2: Any, w1: Any, w2: Any, b: Any) -> Any:
 
 
 def every_op(x: Any, y: Any, z: Any) -> Any:
-    u = x * y + z  # u is used four times below: its gradient collects from every use
-    v = u**2 - x / z
-    w = -v + 2.0 * u
-    s = 1.0 - y
-    r = 3.0 / z
-    q = 0.5 + w * 0.25
-    return (q.tanh() + s.relu() + (r * 0.1).exp() + z.log() + u.sigmoid()) * u
+    u = x * y + z  # every operation takes u: its gradient collects from every use
+    total = u
+    for op in OPERATIONS.values():  # the table of operations, autograd/operations.py
+        operands = (u, z) if op.inputs == 2 else (u,)
+        constant = op.points[0][op.inputs :]  # (n,) for u ** n, () for most
+        total = total + op.call(*operands, *constant)
+    return total
 
 
 def mlp_loss(*params: Any, sizes: Sequence[int] = (3, 4, 4, 1)) -> Any:
@@ -98,7 +105,7 @@ class Check:
     """One expression: its leaves, how to build it from Values, and the reference."""
 
     name: str
-    leaves: list[Value]
+    leaves: Sequence[Value]
     build: Callable[[], Value]  # rebuilds the expression from the current leaf data
     reference: Callable[..., Any]  # the same expression, applied to torch tensors
 
@@ -106,12 +113,14 @@ class Check:
 def make_checks() -> list[Check]:
     """The expressions to check, each with fresh leaves."""
     checks = []
-    for name, function, inputs in [
+    # Each function builds its expression from Values and, as the reference, from tensors.
+    functions: list[tuple[str, Callable[..., Any], list[float]]] = [
         ("chain-rule example", chain_rule_example, [2.0, -3.0, 10.0]),
         # The neuron of the chapter on neurons: x = (2, 1), w = (0.5, -1), b = 0.5.
         ("tanh neuron", neuron, [2.0, 1.0, 0.5, -1.0, 0.5]),
         ("every operation", every_op, [0.5, -1.5, 2.0]),
-    ]:
+    ]
+    for name, function, inputs in functions:
         leaves = [Value(v) for v in inputs]
         checks.append(Check(name, leaves, _bind(function, leaves), function))
 
@@ -129,7 +138,7 @@ def make_checks() -> list[Check]:
     return checks
 
 
-def _bind(function: Callable[..., Any], leaves: list[Value]) -> Callable[[], Value]:
+def _bind(function: Callable[..., Any], leaves: Sequence[Value]) -> Callable[[], Value]:
     return lambda: function(*leaves)
 
 
@@ -184,12 +193,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m autograd.verify_gradients", description=__doc__.splitlines()[0]
     )
+    low, high = FD_STEP_RANGE
     parser.add_argument(
         "--fd-step",
-        type=positive_float,
+        type=float_between(low, high),
         default=FD_STEP,
         metavar="H",
-        help=f"the step h of the finite differences (default {FD_STEP:g})",
+        help=f"the step h of the finite differences, {low:g} to {high:g} (default {FD_STEP:g})",
     )
     return parser
 

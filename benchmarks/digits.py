@@ -108,7 +108,7 @@ def scalar_step(mlp, optimizer, images, labels):
     def step():
         total = Value(0.0)
         for x, y in zip(rows, labels):
-            logits = mlp(x)
+            logits = mlp.outputs(x)
             biggest = max(z.data for z in logits)  # the same stable log-sum-exp
             log_sum = sum(((z - biggest).exp() for z in logits), Value(0.0)).log() + biggest
             total = total + (log_sum - logits[int(y)])

@@ -30,7 +30,6 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 import moons  # noqa: E402
 
 from autograd import engine  # noqa: E402
-from autograd._cli import positive_int  # noqa: E402
 
 SOURCE = Path(engine.__file__).read_text()
 
@@ -115,8 +114,10 @@ def workload(module: types.ModuleType, X, y) -> moons.Ours:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=positive_int, default=20, help="timed steps per variant")
+    parser.add_argument("--rounds", type=int, default=20, help="timed steps per variant")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error(f"argument --rounds: must be at least 1, got {args.rounds}")
     X, y = moons.make_moons()
     engines = {}
     for name, replacements in VARIANTS.items():

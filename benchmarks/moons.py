@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
-import math
 import os
 import platform
 import random
@@ -47,9 +46,9 @@ from pathlib import Path
 # the engine instead.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from autograd import engine, nn  # noqa: E402
-from autograd._cli import positive_int  # noqa: E402
+from autograd import datasets, engine, nn  # noqa: E402
 from autograd.collector import gc_paused  # noqa: E402
+from autograd.losses import hinge_loss  # noqa: E402
 
 TARGET_SPEEDUP_DEFAULT = 3.0
 TARGET_SPEEDUP_GC_OFF = 1.4
@@ -68,21 +67,9 @@ TORCH = "PyTorch 0-d tensors"
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = SEED) -> tuple[list, list]:
-    """Two interleaving half circles, like sklearn's make_moons, with labels -1 and +1."""
-    rng = random.Random(seed)
-    n_outer = n // 2
-    n_inner = n - n_outer
-    points = []
-    for i in range(n_outer):
-        t = math.pi * i / (n_outer - 1)
-        points.append((math.cos(t), math.sin(t), -1.0))
-    for i in range(n_inner):
-        t = math.pi * i / (n_inner - 1)
-        points.append((1.0 - math.cos(t), 0.5 - math.sin(t), 1.0))
-    rng.shuffle(points)
-    X = [(x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)) for x, y, _ in points]
-    labels = [label for _, _, label in points]
-    return X, labels
+    """The library's two-moons points, with the notebook's labels -1 and +1 instead of 0 and 1."""
+    points, labels = datasets.make_moons(n, noise, random.Random(seed))
+    return [tuple(p) for p in points], [2.0 * label - 1.0 for label in labels]
 
 
 def learning_rate(k: int) -> float:
@@ -102,7 +89,7 @@ class Engine:
         """The notebook's loss: mean hinge loss + 1e-4 * sum of squared parameters."""
         inputs = [[self.make_input(a), self.make_input(b)] for a, b in self.X]
         scores = [self.model(x) for x in inputs]
-        losses = [(1 + -yi * score).relu() for yi, score in zip(self.y, scores)]
+        losses = [hinge_loss(score, yi) for yi, score in zip(self.y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = 1e-4 * sum(p * p for p in self.params)
         accuracy = [(yi > 0) == (score.data > 0) for yi, score in zip(self.y, scores)]
@@ -547,12 +534,13 @@ def print_live_objects_table(rows: list, torch_objects: int | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a much shorter run")
-    parser.add_argument(
-        "--steps", type=positive_int, help="training steps per engine (default 100)"
-    )
-    parser.add_argument("--max-nodes", type=positive_int, help="largest graph in the scaling check")
+    parser.add_argument("--steps", type=int, help="training steps per engine (default 100)")
+    parser.add_argument("--max-nodes", type=int, help="largest graph in the scaling check")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     args = parser.parse_args()
+    for option, value in (("--steps", args.steps), ("--max-nodes", args.max_nodes)):
+        if value is not None and value < 1:
+            parser.error(f"argument {option}: must be at least 1, got {value}")
     args.steps = args.steps or (5 if args.quick else 100)
     args.max_nodes = args.max_nodes or (10**5 if args.quick else 10**6)
     off_steps = min(args.steps, COLLECTOR_OFF_STEPS)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import random
+import re
 
 import pytest
 
+import autograd
+from autograd import nn
 from autograd.engine import Value
 from autograd.nn import MLP, Layer, Module, Neuron
 from autograd.optim import SGD
+
+from helpers import torch_leaves
 
 
 def weights(module: Module) -> list[float]:
@@ -42,13 +49,21 @@ def test_layer_always_returns_a_list(nout):
     assert all(isinstance(v, Value) for v in out)
 
 
-def test_mlp_returns_a_value_for_one_output_and_a_list_otherwise():
+def test_mlp_call_is_its_one_output_and_outputs_is_always_a_list():
     x = [2.0, 3.0, -1.0]
     assert isinstance(MLP(3, [4, 1])(x), Value)
     assert isinstance(MLP(3, [1])(x), Value)
-    out = MLP(3, [4, 2])(x)
+    net = MLP(3, [4, 1], rng=random.Random(0))
+    (only,) = net.outputs(x)
+    assert only.data == net(x).data
+    out = MLP(3, [4, 2]).outputs(x)
     assert isinstance(out, list) and len(out) == 2
     assert all(isinstance(v, Value) for v in out)
+
+
+def test_calling_a_network_with_several_outputs_names_outputs():
+    with pytest.raises(ValueError, match=r"has 2 outputs.*net\.outputs\(x\)"):
+        MLP(3, [4, 2])([2.0, 3.0, -1.0])
 
 
 def test_inputs_may_be_values_or_floats():
@@ -163,7 +178,7 @@ def test_relu_network_outputs_are_non_negative():
     net = MLP(3, [4, 5], activation="relu", rng=random.Random(11))
     for seed in range(20):
         r = random.Random(seed)
-        out = net([r.uniform(-3, 3) for _ in range(3)])
+        out = net.outputs([r.uniform(-3, 3) for _ in range(3)])
         assert all(v.data >= 0.0 for v in out)
 
 
@@ -215,9 +230,7 @@ def test_module_base_has_no_parameters():
 
 def torch_mlp_forward(torch, net: MLP, x: list[float]):
     """The same network in torch, built from the Value weights: (output, parameter tensors)."""
-    params = [
-        torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in net.parameters()
-    ]
+    params = torch_leaves([p.data for p in net.parameters()])
     it = iter(params)
     act = [torch.tensor(xi, dtype=torch.float64) for xi in x]
     for layer in net.layers:
@@ -246,7 +259,7 @@ def test_mlp_gradient_matches_torch(activation, output_activation, seed):
     net = MLP(3, [4, 4, 2], activation, output_activation, rng=random.Random(seed))
     x = [0.9, -1.7, 0.4]
     targets = [0.5, -0.5]
-    out = net(x)
+    out = net.outputs(x)
     loss = sum((o - t) ** 2 for o, t in zip(out, targets, strict=True))
     loss.backward()
 
@@ -359,3 +372,149 @@ def test_two_parameters_holding_the_same_number_are_both_listed():
     for p in n.parameters():
         p.data = 1.0
     assert len(n.parameters()) == 4
+
+
+# --- parameters: in-place updates, copies ------------------------------------------
+
+
+def test_every_weight_and_bias_a_module_creates_is_a_parameter():
+    net = MLP(3, [4, 4, 1], rng=random.Random(0))
+    assert all(type(p) is nn.Parameter for p in net.parameters())
+    assert issubclass(nn.Parameter, Value)
+    assert autograd.Parameter is nn.Parameter
+    assert repr(Neuron(1, rng=random.Random(0)).b) == "Parameter(data=0.0, grad=0.0)"
+    # no per-instance __dict__: a Parameter is exactly as small as a Value
+    assert not hasattr(net.parameters()[0], "__dict__")
+
+
+@pytest.mark.parametrize("op", ["+=", "-=", "*=", "/="])
+def test_in_place_operator_on_a_parameter_raises_and_shows_the_right_form(op):
+    p = Neuron(1, rng=random.Random(0)).w[0]
+    before = p.data
+    with pytest.raises(TypeError, match=rf"p\.data {re.escape(op)} "):
+        exec(f"p {op} 0.5", {}, {"p": p})
+    assert p.data == before
+
+
+def test_power_assignment_on_a_parameter_is_refused_like_the_other_in_place_ops():
+    p = nn.Parameter(3.0)
+    q = p
+    with pytest.raises(TypeError, match=r"p \*\*= \.\.\. would make the name p"):
+        q **= 2
+    assert p.data == 3.0
+
+
+def test_the_update_loop_that_used_to_do_nothing_now_fails_loudly():
+    net = MLP(2, [3, 1], rng=random.Random(3))
+    before = weights(net)
+    net([0.5, -1.0]).backward()
+    with pytest.raises(TypeError, match=r"p\.data -= learning_rate \* p\.grad"):
+        for p in net.parameters():
+            p -= 0.1 * p.grad
+    assert weights(net) == before
+    # the right form changes every parameter that has a gradient
+    for p in net.parameters():
+        p.data -= 0.1 * p.grad
+    assert [w - 0.1 * p.grad for w, p in zip(before, net.parameters(), strict=True)] == weights(net)
+
+
+def test_results_of_ops_on_parameters_are_plain_values_so_accumulating_works():
+    n = Neuron(2, activation="linear", rng=random.Random(0))
+    w0, w1 = n.w
+    term = w0 * 2.0
+    assert type(term) is Value and type(w0 + w1) is Value and type(-w0) is Value
+    assert type(n([1.0, 1.0])) is Value
+    # total = total + term, and total += term on a non-parameter: both build the graph
+    total = Value(0.0)
+    total = total + w0 * 3.0
+    total += w1 * 5.0
+    total += w0
+    total.backward()
+    assert (w0.grad, w1.grad) == (4.0, 5.0)
+
+
+def test_deepcopy_of_an_mlp_is_an_independent_trainable_copy():
+    net = MLP(2, [3, 1], rng=random.Random(4))
+    twin = copy.deepcopy(net)
+    x = [0.3, -0.8]
+    assert twin(x).data == net(x).data
+    assert all(type(p) is nn.Parameter for p in twin.parameters())
+    assert not {id(p) for p in twin.parameters()} & {id(p) for p in net.parameters()}
+    before = weights(net)
+    twin(x).backward()
+    for p in twin.parameters():
+        p.data -= 0.1 * p.grad
+    assert all(p.grad == 0.0 for p in net.parameters())
+    assert weights(net) == before and weights(twin) != before
+    # and pickling round-trips a network too
+    again = pickle.loads(pickle.dumps(net))
+    assert weights(again) == before and again(x).data == net(x).data
+
+
+# --- the default generator and manual_seed -----------------------------------------
+
+
+def test_neurons_built_without_rng_differ():
+    neurons = [Neuron(3) for _ in range(4)]
+    assert len({tuple(weights(n)) for n in neurons}) == 4
+    assert weights(MLP(3, [4, 1])) != weights(MLP(3, [4, 1]))
+
+
+def test_manual_seed_makes_default_draws_repeatable():
+    nn.manual_seed(5)
+    first = [weights(Neuron(3)), weights(Layer(3, 2)), weights(MLP(2, [3, 1]))]
+    nn.manual_seed(5)
+    again = [weights(Neuron(3)), weights(Layer(3, 2)), weights(MLP(2, [3, 1]))]
+    assert first == again
+    nn.manual_seed(6)
+    assert weights(Neuron(3)) != first[0]
+    assert autograd.manual_seed is nn.manual_seed
+
+
+def test_explicit_rng_gives_exactly_the_draws_of_that_generator():
+    # Replay random.Random(0) by hand: per neuron, nin uniform draws, then a bias of 0.
+    replay = random.Random(0)
+    expected = []
+    for nin, nout in [(3, 4), (4, 4), (4, 1)]:
+        for _ in range(nout):
+            expected += [replay.uniform(-1.0, 1.0) for _ in range(nin)] + [0.0]
+    nn.manual_seed(123)  # the default generator plays no part
+    assert weights(MLP(3, [4, 4, 1], rng=random.Random(0))) == expected
+    assert weights(MLP(3, [4, 4, 1], rng=random.Random(0)))[:2] == [
+        0.6888437030500962,
+        0.515908805880605,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fn", "match"),
+    [
+        (lambda: MLP(3, 4), r"nouts must be a list of layer sizes, such as \[4, 1\], got int"),
+        (lambda: MLP(3, "41"), r"nouts must be a list of layer sizes"),
+        (lambda: MLP(3, [1], rng=0), r"rng must be a random\.Random.*got int"),
+        (lambda: Neuron(2, rng=random), r"rng must be a random\.Random.*got module"),
+        (lambda: Neuron(1)(2.0), r"a neuron takes a sequence of 1 inputs.*got float"),
+        (lambda: MLP(1, [2, 1])(Value(2.0)), r"a neuron takes a sequence of 1 inputs.*got Value"),
+        (lambda: nn.manual_seed("0"), r"seed must be an int, got str"),
+    ],
+    ids=[
+        "MLP(3, 4)",
+        "MLP(3, '41')",
+        "rng=0",
+        "rng=module",
+        "Neuron(1)(2.0)",
+        "MLP(1,[2,1])(Value)",
+        "manual_seed(str)",
+    ],
+)
+def test_type_errors_name_our_api(fn, match):
+    with pytest.raises(TypeError, match=match):
+        fn()
+
+
+def test_numpy_numbers_work_as_sizes_and_inputs():
+    np = pytest.importorskip("numpy")
+    net = MLP(np.int64(2), [np.int64(3), np.int32(1)], rng=random.Random(0))
+    assert len(net.parameters()) == 13
+    assert len(Layer(np.int8(2), np.uint16(3), rng=random.Random(0)).neurons) == 3
+    assert isinstance(net(np.array([0.5, -1.0])), Value)

@@ -10,6 +10,8 @@ import pytest
 from autograd.engine import Value
 from autograd.optim import SGD, Adam
 
+from helpers import torch_leaves
+
 STEPS = 25
 
 # Issue 14, item 6: what "SGD and Adam follow torch.optim" means to the last bit. torch
@@ -169,7 +171,7 @@ def test_zero_grad_matches_torch_on_the_next_backward() -> None:
     torch = pytest.importorskip("torch")
     x = Value(0.4)
     optimizer = SGD([x], lr=0.1)
-    tx = torch.tensor(0.4, dtype=torch.float64, requires_grad=True)
+    (tx,) = torch_leaves([0.4])
     their_optimizer = torch.optim.SGD([tx], lr=0.1)
     for _ in range(2):
         optimizer.zero_grad()

@@ -17,98 +17,40 @@ finite-difference step never crosses a kink.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 from autograd.engine import Value, topological_order
+from autograd.operations import OPERATIONS, Operation
 
-BINARY = ("add", "sub", "mul", "truediv")
-UNARY = ("neg", "tanh", "relu", "exp", "log", "sigmoid")
-WITH_CONSTANT = ("pow", "radd", "rsub", "rmul", "rtruediv", "add_c", "sub_c", "mul_c", "div_c")
-ALL_OPS = BINARY + UNARY + WITH_CONSTANT
-EXPONENTS = (0, 1, 2, 3, -1, -2, 0.5, 1.5, -0.5, 2.0, -3.0)
+from helpers import torch_grads, torch_leaves
 
 BOUND = 50.0  # every node's value stays within +-BOUND
-MARGIN = 0.25  # divisors, log arguments and bases of awkward powers stay at least this far from 0
-RELU_MARGIN = 0.05  # relu inputs stay at least this far from the kink
 
 
-def apply(op: str, a, b, c, fn):
-    """One step of a program: the same code runs on Values, tensors and floats."""
-    if op == "add":
-        return a + b
-    if op == "sub":
-        return a - b
-    if op == "mul":
-        return a * b
-    if op == "truediv":
-        return a / b
-    if op == "neg":
-        return -a
-    if op == "pow":
-        return a**c
-    if op == "radd":
-        return c + a
-    if op == "rsub":
-        return c - a
-    if op == "rmul":
-        return c * a
-    if op == "rtruediv":
-        return c / a
-    if op == "add_c":
-        return a + c
-    if op == "sub_c":
-        return a - c
-    if op == "mul_c":
-        return a * c
-    if op == "div_c":
-        return a / c
-    return getattr(fn, op)(a)
+def arguments(op: Operation, a, b, c) -> tuple:
+    """The operands (and constant) ``op`` takes, from a step's two inputs and constant."""
+    if op.takes_constant:
+        return (a, c)
+    return (a, b) if op.inputs == 2 else (a,)
 
 
-# Unary functions by name, for each kind of number.
-METHODS = SimpleNamespace(
-    tanh=lambda a: a.tanh(),
-    relu=lambda a: a.relu(),
-    exp=lambda a: a.exp(),
-    log=lambda a: a.log(),
-    sigmoid=lambda a: a.sigmoid(),
-)
-FLOATS = SimpleNamespace(
-    tanh=math.tanh,
-    relu=lambda a: a if a > 0 else 0.0,
-    exp=math.exp,
-    log=math.log,
-    sigmoid=lambda a: 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a)),
-)
+def apply(name: str, a, b, c, on_floats: bool = False):
+    """One step of a program: on Values or tensors (``call``) or on floats (``forward``)."""
+    op = OPERATIONS[name]
+    return (op.forward if on_floats else op.call)(*arguments(op, a, b, c))
 
 
-def in_domain(op: str, a: float, b: float, c: float) -> bool:
-    """Whether ``op`` may be applied to these inputs (see the module docstring)."""
-    if op == "truediv" and abs(b) < MARGIN:
+def in_domain(name: str, a: float, b: float, c: float) -> bool:
+    """Whether ``name`` may be applied to these inputs (see the module docstring)."""
+    op = OPERATIONS[name]
+    if not op.domain(*arguments(op, a, b, c)):
         return False
-    if op == "rtruediv" and abs(a) < MARGIN:
-        return False
-    if op == "div_c" and abs(c) < MARGIN:
-        return False
-    if op == "log" and a < MARGIN:
-        return False
-    if op == "exp" and a > math.log(BOUND):
-        return False
-    if op == "relu" and abs(a) < RELU_MARGIN:
-        return False
-    if op == "pow":
-        if not float(c).is_integer() and a < MARGIN:
-            return False
-        if c <= 0 and abs(a) < MARGIN:
-            return False
     try:
-        result = apply(op, a, b, c, FLOATS)
+        result = apply(name, a, b, c, on_floats=True)
     except (OverflowError, ZeroDivisionError, ValueError):
         return False
     return abs(result) <= BOUND
@@ -119,11 +61,11 @@ class Program:
     leaves: list[float]
     steps: list[tuple[str, int, int, float]]  # (op, first input, second input, constant)
 
-    def run(self, leaves, fn):
+    def run(self, leaves, on_floats: bool = False):
         """Every node of the program, leaves first; the last one is the output."""
         pool = list(leaves)
         for op, i, j, c in self.steps:
-            pool.append(apply(op, pool[i], pool[j], c, fn))
+            pool.append(apply(op, pool[i], pool[j], c, on_floats))
         return pool
 
 
@@ -141,30 +83,34 @@ def programs(draw, max_leaves: int = 4, max_steps: int = 12) -> Program:
     for _ in range(draw(st.integers(1, max_steps))):
         i = draw(st.integers(0, len(values) - 1))
         j = draw(st.integers(0, len(values) - 1))
-        constant = draw(st.floats(-3.0, 3.0))
-        exponent = draw(st.sampled_from(EXPONENTS))
+        # One constant per op that takes one, drawn from the constants the table lists.
+        constants = {
+            name: draw(st.sampled_from(op.constants))
+            for name, op in OPERATIONS.items()
+            if op.takes_constant
+        }
         candidates = [
-            op
-            for op in ALL_OPS
-            if in_domain(op, values[i], values[j], exponent if op == "pow" else constant)
+            name
+            for name in OPERATIONS
+            if in_domain(name, values[i], values[j], constants.get(name, 0.0))
         ]
         # tanh and sigmoid are defined and bounded everywhere, so candidates is never empty.
         op = draw(st.sampled_from(candidates))
-        c = exponent if op == "pow" else constant
+        c = constants.get(op, 0.0)
         steps.append((op, i, j, c))
-        values.append(apply(op, values[i], values[j], c, FLOATS))
+        values.append(apply(op, values[i], values[j], c, on_floats=True))
     return Program(leaves, steps)
 
 
 def value_run(program: Program) -> tuple[list[Value], list[Value]]:
     leaves = [Value(x) for x in program.leaves]
-    return leaves, program.run(leaves, METHODS)
+    return leaves, program.run(leaves)
 
 
 def record_events(program: Program) -> None:
     uses = []
     for op, i, j, _ in program.steps:
-        uses.extend((i, j) if op in BINARY else (i,))
+        uses.extend((i, j) if OPERATIONS[op].inputs == 2 else (i,))
     event(f"node reused: {len(uses) != len(set(uses))}")
     event(f"ops used: {min(len({op for op, *_ in program.steps}), 5)}+")
 
@@ -178,16 +124,11 @@ def torch():
 
 
 def torch_run(torch, program: Program):
-    leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in program.leaves]
-    pool = program.run(leaves, METHODS)
+    leaves = torch_leaves(program.leaves)
+    pool = program.run(leaves)
     for node in pool[len(leaves) :]:
         node.retain_grad()
     return leaves, pool
-
-
-def torch_grads(nodes) -> list[float]:
-    # torch leaves a gradient of None on nodes the output does not depend on.
-    return [0.0 if n.grad is None else n.grad.item() for n in nodes]
 
 
 TOL = {"rel": 1e-9, "abs": 1e-9}
@@ -242,15 +183,14 @@ def test_backward_from_an_intermediate_node_then_the_output_matches_torch(torch,
 # --- against central finite differences (no torch needed) -------------------------------
 
 
-def relu_signs(program: Program, leaves: list[float]) -> list[bool]:
-    """Which side of the kink each relu input falls on."""
+def kink_sides(program: Program, leaves: list[float]) -> list[bool]:
+    """Which side of each kink (relu's 0, from the table) each step's input falls on."""
     pool = list(leaves)
-    signs = []
+    sides = []
     for op, i, j, c in program.steps:
-        if op == "relu":
-            signs.append(pool[i] > 0)
-        pool.append(apply(op, pool[i], pool[j], c, FLOATS))
-    return signs
+        sides.extend(pool[i] > kink for kink in OPERATIONS[op].kinks)
+        pool.append(apply(op, pool[i], pool[j], c, on_floats=True))
+    return sides
 
 
 @given(programs())
@@ -259,7 +199,7 @@ def test_every_gradient_matches_central_finite_differences(program):
     leaves, pool = value_run(program)
     pool[-1].backward()
 
-    floats = program.run(program.leaves, FLOATS)
+    floats = program.run(program.leaves, on_floats=True)
     assert [n.data for n in pool] == pytest.approx(floats, **TOL)
 
     for k, x in enumerate(program.leaves):
@@ -268,9 +208,9 @@ def test_every_gradient_matches_central_finite_differences(program):
         up[k], down[k] = x + h, x - h
         try:
             # Both probes must stay on the same branch of every relu and inside every domain.
-            same_branch = relu_signs(program, up) == relu_signs(program, down)
-            f_up = program.run(up, FLOATS)[-1]
-            f_down = program.run(down, FLOATS)[-1]
+            same_branch = kink_sides(program, up) == kink_sides(program, down)
+            f_up = program.run(up, on_floats=True)[-1]
+            f_down = program.run(down, on_floats=True)[-1]
         except (ValueError, ZeroDivisionError, OverflowError):
             same_branch = False
         assume(same_branch)

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-import math
 import random
-import subprocess
-import sys
 
 import pytest
 
 from autograd import train_moons
-from autograd.engine import Value
 from autograd.nn import MLP
 from autograd.optim import SGD
+
+from helpers import run_module, run_without
 
 # A short run: enough to exercise every option, fast enough for the suite.
 SHORT = ["--samples", "30", "--steps", "3", "--hidden", "3"]
 
 
-def run_script(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autograd.train_moons", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_default_run_reaches_95_percent_on_the_test_points_and_repeats_exactly() -> None:
-    first = run_script()
-    second = run_script()
+    first = run_module(
+        "autograd.train_moons",
+    )
+    second = run_module(
+        "autograd.train_moons",
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     last = first.stdout.splitlines()[-1]
@@ -46,52 +38,6 @@ def test_the_test_points_are_not_trained_on() -> None:
     train = {tuple(p) for p in data.train_points}
     assert len(data.test_points) == 100 and len(data.train_points) == 200
     assert not any(tuple(p) in train for p in data.test_points)
-
-
-SCORES = [-800.0, -30.0, -2.5, -1e-9, 0.0, 1e-9, 0.7, 30.0, 800.0]
-
-
-@pytest.mark.parametrize("score", SCORES)
-@pytest.mark.parametrize("label", [0, 1])
-def test_logistic_loss_matches_torch_and_never_overflows(score: float, label: int) -> None:
-    torch = pytest.importorskip("torch")
-    s = Value(score)
-    loss = train_moons.logistic_loss(s, label)
-    loss.backward()
-    ts = torch.tensor(score, dtype=torch.float64, requires_grad=True)
-    target = torch.tensor(float(label), dtype=torch.float64)
-    tloss = torch.nn.functional.binary_cross_entropy_with_logits(ts, target)
-    tloss.backward()
-    # In the tails (loss or gradient near 1e-13) torch rounds too: its formula computes
-    # log(exp(0) + exp(-30)), 1.2e-15 off the exact value; the closed form test is tighter.
-    assert loss.data == pytest.approx(tloss.item(), rel=1e-12, abs=1e-14)
-    assert s.grad == pytest.approx(ts.grad.item(), rel=1e-12, abs=1e-14)
-
-
-@pytest.mark.parametrize("score", SCORES)
-@pytest.mark.parametrize("label", [0, 1])
-def test_logistic_loss_matches_the_closed_form(score: float, label: int) -> None:
-    # -log sigmoid(m) with margin m = +-score is log1p(exp(-|m|)) + max(-m, 0), and its
-    # derivative in m is -sigmoid(-m): both exact to the last digits with math.log1p.
-    margin = score if label == 1 else -score
-    expected_loss = math.log1p(math.exp(-abs(margin))) + max(-margin, 0.0)
-    e = math.exp(-abs(margin))
-    sigmoid_of_minus_margin = e / (1 + e) if margin >= 0 else 1 / (1 + e)
-    expected_grad = -sigmoid_of_minus_margin * (1 if label == 1 else -1)
-    s = Value(score)
-    loss = train_moons.logistic_loss(s, label)
-    loss.backward()
-    # Without a log1p op, log(1 + tiny) keeps the tiny part only to about 1e-16 absolute;
-    # the gradient has no such rounding.
-    assert loss.data == pytest.approx(expected_loss, rel=1e-12, abs=1e-16)
-    assert s.grad == pytest.approx(expected_grad, rel=1e-12, abs=1e-300)
-
-
-def test_softplus_by_hand() -> None:
-    # log(1 + e**0) = log 2; far out it is 0 on the left and x itself on the right.
-    assert train_moons.softplus(Value(0.0)).data == pytest.approx(0.6931471805599453, rel=1e-15)
-    assert train_moons.softplus(Value(-1000.0)).data == 0.0
-    assert train_moons.softplus(Value(1000.0)).data == 1000.0
 
 
 def test_minibatches_visit_every_point_once_per_pass() -> None:
@@ -156,6 +102,9 @@ def test_train_keeps_the_weights_it_is_asked_for() -> None:
         (["--plot", "boundary.xyz"], "has an unknown extension"),
         (["--plot", "no/such/folder/b.png"], "folder 'no/such/folder' does not exist"),
         (["--snapshots", "no/such/folder/b.png"], "folder 'no/such/folder' does not exist"),
+        (["--samples", "1"], "--samples: must be at least 2, got 1"),  # was a traceback
+        (["--compare-optimizers", "c.png", "--plot", "p.png"], "leave out --plot and"),
+        (["--plot", "same.png", "--snapshots", "same.png"], "need two different files"),
         (["--stray"], "unrecognized arguments: --stray"),
     ],
 )
@@ -197,3 +146,34 @@ def test_compare_optimizers_trains_three_and_writes_the_plot(tmp_path, capsys) -
 def test_hidden_with_no_sizes_is_a_linear_model(capsys) -> None:
     assert train_moons.main([*SHORT, "--hidden"]) == 0
     assert "MLP(2, [1]): 3 parameters" in capsys.readouterr().out
+
+
+def test_plot_without_matplotlib_fails_before_training(tmp_path) -> None:
+    # It used to train for about 9 s and then fail on the import.
+    for option in ("--plot", "--snapshots", "--compare-optimizers"):
+        result = run_without("matplotlib", "autograd.train_moons", option, str(tmp_path / "x.png"))
+        assert result.returncode == 2
+        assert result.stdout == ""  # the run never started
+        assert result.stderr.splitlines()[-1] == (
+            f"python -m autograd.train_moons: error: argument {option}: "
+            "needs matplotlib: pip install matplotlib"
+        )
+        assert not (tmp_path / "x.png").exists()
+
+
+def test_pgf_without_latex_fails_before_training(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr("shutil.which", lambda program: None)
+    with pytest.raises(SystemExit) as exit_info:
+        train_moons.main(["--plot", str(tmp_path / "b.pgf")])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1].endswith(
+        "needs the program xelatex to write .pgf files, "
+        "and it is not installed; use .png, .svg or .pdf"
+    )
+
+
+def test_two_samples_is_the_smallest_run(capsys) -> None:
+    assert train_moons.main(["--samples", "2", "--steps", "2", "--hidden", "2"]) == 0
+    assert capsys.readouterr().out.startswith("2 points: 1 for training, 1 for testing")

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 
 import pytest
 
 from autograd import train_toy
+from autograd.datasets import XS, YS
+from autograd.losses import squared_error
 from autograd.nn import MLP
+from autograd.plots import loss_axis_scale
 
-
-def run_script(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autograd.train_toy", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from helpers import run_module, run_without
 
 
 def test_default_run_reaches_a_small_loss() -> None:
@@ -27,7 +20,7 @@ def test_default_run_reaches_a_small_loss() -> None:
     losses = train_toy.train(net, steps=60, learning_rate=0.1)
     assert losses[0] > 1.0
     assert losses[-1] < 0.01
-    for x, y in zip(train_toy.XS, train_toy.YS, strict=True):
+    for x, y in zip(XS, YS, strict=True):
         assert abs(net(x).data - y) < 0.1
 
 
@@ -41,7 +34,7 @@ def test_same_seed_same_losses_other_seed_other_losses() -> None:
 
 def test_without_zero_grad_each_step_uses_the_sum_of_all_past_gradients() -> None:
     def loss_of(net: MLP):
-        return train_toy.squared_error([net(x) for x in train_toy.XS], train_toy.YS)
+        return squared_error([net(x) for x in XS], YS)
 
     stale, twin = MLP(3, [4, 4, 1]), MLP(3, [4, 4, 1])
     for _ in range(3):
@@ -59,16 +52,13 @@ def test_without_zero_grad_each_step_uses_the_sum_of_all_past_gradients() -> Non
     assert any(p.grad != q.grad for p, q in zip(stale.parameters(), twin.parameters()))
 
 
-def test_squared_error_by_hand() -> None:
-    from autograd.engine import Value
-
-    loss = train_toy.squared_error([Value(0.5), Value(-2.0)], [1.0, -1.0])
-    assert loss.data == 0.25 + 1.0
-
-
 def test_command_line_run_is_deterministic_and_reports() -> None:
-    first = run_script()
-    second = run_script()
+    first = run_module(
+        "autograd.train_toy",
+    )
+    second = run_module(
+        "autograd.train_toy",
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     lines = first.stdout.splitlines()
@@ -79,7 +69,7 @@ def test_command_line_run_is_deterministic_and_reports() -> None:
 
 
 def test_command_line_options() -> None:
-    result = run_script("--steps", "3", "--seed", "7", "--log-every", "1")
+    result = run_module("autograd.train_toy", "--steps", "3", "--seed", "7", "--log-every", "1")
     assert result.returncode == 0, result.stderr
     assert [line.split()[1] for line in result.stdout.splitlines() if line.startswith("step")] == [
         "0",
@@ -148,27 +138,13 @@ def test_plot_onto_a_folder_fails_before_training(capsys, tmp_path) -> None:
 
 
 def test_bad_option_from_the_shell_exits_2_with_usage_and_one_error_line(tmp_path) -> None:
-    result = run_script("--plot", str(tmp_path / "missing" / "loss.png"))
+    result = run_module("autograd.train_toy", "--plot", str(tmp_path / "missing" / "loss.png"))
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0].startswith("usage: python -m autograd.train_toy")
     assert lines[-1].startswith("python -m autograd.train_toy: error: argument --plot: folder")
     assert "Traceback" not in result.stderr
-
-
-@pytest.mark.parametrize(
-    ("losses", "scale"),
-    [
-        ([5.27, 3.59, 0.1, 0.005], "log"),  # the default run: three decades
-        ([3.6, 7.9, 7.9, 1.0], "linear"),  # learning rate 0.5: 1 to 8 is under a decade
-        ([2.0, 0.21], "linear"),  # just under a decade
-        ([2.0, 0.19], "log"),  # just over
-        ([1.0, 0.0], "linear"),  # zero has no logarithm
-    ],
-)
-def test_loss_axis_is_logarithmic_only_over_more_than_a_decade(losses, scale) -> None:
-    assert train_toy.loss_axis_scale(losses) == scale
 
 
 def saved_figures(monkeypatch) -> list:
@@ -200,31 +176,21 @@ def test_plot_title_names_the_run_and_axis_follows_the_losses(monkeypatch, tmp_p
     assert large_lr.get_title().splitlines()[1] == "seed 3, 7 steps, learning rate 0.5"
     losses = [line.get_ydata() for line in (default.lines[0], large_lr.lines[0])]
     for axes, ys in zip((default, large_lr), losses, strict=True):
-        assert axes.get_yscale() == train_toy.loss_axis_scale(list(ys))
+        assert axes.get_yscale() == loss_axis_scale(list(ys))
     assert default.get_yscale() == "log"
 
 
 def test_plot_writes_an_image(tmp_path) -> None:
     pytest.importorskip("matplotlib")
     path = tmp_path / "loss.png"
-    result = run_script("--steps", "5", "--plot", str(path))
+    result = run_module("autograd.train_toy", "--steps", "5", "--plot", str(path))
     assert result.returncode == 0, result.stderr
     assert path.read_bytes().startswith(b"\x89PNG")
     assert f"loss curve saved to {path}" in result.stdout
 
 
 def test_plot_without_matplotlib_is_a_clear_error(tmp_path) -> None:
-    code = (
-        "import sys; sys.modules['matplotlib'] = None; "
-        "from autograd.train_toy import main; sys.exit(main())"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, "--plot", str(tmp_path / "x.png")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_without("matplotlib", "autograd.train_toy", "--plot", str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1].endswith(

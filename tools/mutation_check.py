@@ -1,11 +1,14 @@
 """Break each derivative in the engine once and check that the tests notice.
 
-For every mutant below, this script copies the project into a temporary directory, makes
-one text substitution in the copy's ``autograd/engine.py`` (the real file is never
-touched), and runs the test suite against the copy. A mutant is *killed* when the run
-fails and *survives* when it passes; a surviving mutant is a derivative the tests do not
-really check. The script prints a table and exits with status 1 if any mutant survives,
-2 if the setup is broken (the unmutated copy fails, or a mutant's text is not found).
+The mutants are generated from the table of operations (``autograd/operations.py``: each
+primitive op's chain-rule lines get a doubled local derivative and a ``=`` for ``+=``) plus
+the hand-written ones below. For every mutant, this script copies the project into a
+temporary directory, makes one text substitution in the copy's ``autograd/engine.py``
+(the real file is never touched), and runs the test suite against the copy. A mutant is
+*killed* when the run fails and *survives* when it passes; a surviving mutant is a
+derivative the tests do not really check. The script prints a table and exits with status
+1 if any mutant survives, 2 if the setup is broken (the unmutated copy fails, or a
+mutant's text is not found).
 
 Usage::
 
@@ -24,7 +27,9 @@ path, for commands that must run elsewhere.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,11 +64,8 @@ class Mutant:
 
 
 MUTANTS = [
-    # The chain-rule line of every primitive op.
-    Mutant("add", "add: d/dself = 2", "self.grad += 1.0 * out_grad", "self.grad += 2.0 * out_grad"),
-    Mutant(
-        "add", "add: d/dother = 2", "other.grad += 1.0 * out_grad", "other.grad += 2.0 * out_grad"
-    ),
+    # Besides the mutants generated from the table of operations (table_mutants), the
+    # mistakes people make in particular ops.
     Mutant(
         "mul",
         "mul: d/dself = self",
@@ -143,22 +145,6 @@ MUTANTS = [
         "self.grad += (1.0 - t * t) * out_grad",
         "self.grad += (1.0 - t * t)",
     ),
-    # `=` instead of `+=`: right unless a node is used more than once.
-    Mutant(
-        "add", "add: = instead of +=", "other.grad += 1.0 * out_grad", "other.grad = 1.0 * out_grad"
-    ),
-    Mutant(
-        "mul",
-        "mul: = instead of +=",
-        "self.grad += other.data * out_grad",
-        "self.grad = other.data * out_grad",
-    ),
-    Mutant(
-        "tanh",
-        "tanh: = instead of +=",
-        "self.grad += (1.0 - t * t) * out_grad",
-        "self.grad = (1.0 - t * t) * out_grad",
-    ),
     # Derived ops, each a one-line composition.
     Mutant("neg", "neg: self * 1", "return self * -1", "return self * 1"),
     Mutant("sub", "sub: self + other", "return self + (-other)", "return self + other"),
@@ -217,8 +203,8 @@ MUTANTS = [
     Mutant(
         "backward",
         "backward: seed = instead of +=",
-        "self.grad += 1.0  # d(self)/d(self)",
-        "self.grad = 1.0  # d(self)/d(self)",
+        "self.grad += _number(gradient,",
+        "self.grad = _number(gradient,",
     ),
     Mutant(
         "topological_order",
@@ -227,6 +213,57 @@ MUTANTS = [
         "elif True:",
     ),
 ]
+
+
+#: A chain-rule line of the engine: ``<input>.grad += <local derivative> * out_grad``.
+CHAIN_RULE_LINE = re.compile(r"^(?P<indent> +)(?P<input>\w+)\.grad \+= (?P<local>.+) \* out_grad$")
+
+
+def table_mutants(source: str) -> list[Mutant]:
+    """Two mutants per chain-rule line of every primitive op in autograd/operations.py.
+
+    One doubles the local derivative (a wrong derivative), one assigns with ``=`` instead
+    of adding with ``+=`` (right unless a node is used twice). An op added to the engine
+    and to the table gets its mutants without any change here.
+    """
+    sys.path.insert(0, str(ROOT))
+    from autograd.operations import OPERATIONS
+
+    methods = {
+        node.name: node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ClassDef) and node.name == "Value"
+        for node in node.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    lines = source.splitlines()
+    mutants = []
+    for op in OPERATIONS.values():
+        if not op.primitive:
+            continue
+        method = methods[op.method]
+        for line in lines[method.lineno - 1 : method.end_lineno]:
+            match = CHAIN_RULE_LINE.match(line)
+            if not match:
+                continue
+            indent, target, local = match["indent"], match["input"], match["local"]
+            mutants.append(
+                Mutant(
+                    op.name,
+                    f"{op.name}: d/d{target} doubled",
+                    line,
+                    f"{indent}{target}.grad += 2.0 * ({local}) * out_grad",
+                )
+            )
+            mutants.append(
+                Mutant(
+                    op.name,
+                    f"{op.name}: {target} = instead of +=",
+                    line,
+                    f"{indent}{target}.grad = {local} * out_grad",
+                )
+            )
+    return mutants
 
 
 def default_command() -> list[str]:
@@ -300,7 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="print each surviving run's output")
     args = parser.parse_args(argv)
 
-    mutants = [m for m in MUTANTS if not args.only or m.op in args.only]
+    original = (ROOT / ENGINE).read_text()
+    every = table_mutants(original) + MUTANTS
+    mutants = [m for m in every if not args.only or m.op in args.only]
     if args.list:
         for m in mutants:
             print(f"{m.op:18} {m.name}\n{'':18}   - {m.old.strip()}\n{'':18}   + {m.new.strip()}")
@@ -309,7 +348,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no mutants for {args.only}", file=sys.stderr)
         return 2
 
-    original = (ROOT / ENGINE).read_text()
     broken = [m for m in mutants if original.count(m.old) != 1]
     for m in broken:
         print(
