@@ -10,6 +10,7 @@ correct one.
 
 from __future__ import annotations
 
+import math
 import signal
 import subprocess
 import sys
@@ -430,7 +431,12 @@ def test_a_value_imported_from_the_package_is_reported(tmp_path: Path) -> None:
     assert not report.passed
 
 
-def test_replacing_math_isclose_cannot_fake_a_pass(tmp_path: Path) -> None:
+def test_replacing_math_isclose_cannot_fake_a_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # grade() runs the learner's code in this process, as the browser does: put the real
+    # math.isclose back afterwards, or every later test's comparisons would pass.
+    monkeypatch.setattr(math, "isclose", math.isclose)
     text = broken("closure", ("self.grad += e * out.grad", "self.grad += e"))
     text += "\nmath.isclose = lambda *args, **keywords: True\n"
     only_step_fails(check_file(write(tmp_path, text)), 5)
