@@ -49,7 +49,9 @@ def to_dot(root: Value, *, rankdir: str = "LR") -> str:
 
 
 def _box_text(node: Value) -> str:
-    fields = [f"data {node.data:.4g}", f"grad {node.grad:.4g}"]
+    # grad is None after an optimizer's zero_grad() until a backward pass reaches the node.
+    grad = "None" if node.grad is None else f"{node.grad:.4g}"
+    fields = [f"data {node.data:.4g}", f"grad {grad}"]
     if node.label:
         fields.insert(0, _escape(node.label))
     return "{ " + " | ".join(fields) + " }"

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 from collections.abc import Callable
 from numbers import Integral, Real
 from typing import Any, SupportsIndex
 
 #: The largest finite float; an int exponent beyond it cannot be a float.
 MAX_FLOAT = sys.float_info.max
+
+#: Held by :meth:`Value.backward` for the whole pass, so passes in different threads run
+#: one after the other. Re-entrant, so an op's ``_backward`` may itself call backward().
+BACKWARD_LOCK = threading.RLock()
 
 
 def _leaf_backward(out_grad: float) -> None:
@@ -35,8 +40,19 @@ class Value:
     another Value or a real number, and anything else raises TypeError. A Value is a node,
     not a number: ``==`` is identity (compare numbers with ``a.data == b.data``),
     ``bool(v)`` raises TypeError (test ``v.data``), and only a leaf can be copied or
-    pickled. Floating-point limits follow one policy, written out before the helpers at the
-    end of this module.
+    pickled. ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node, as for a
+    float, except on a leaf that has a gradient: there it is a training step written as
+    ``w -= lr * w.grad``, which must change ``w.data``, and raises TypeError. Floating-point
+    limits follow one policy, written out before the helpers at the end of this module.
+
+    ``grad`` starts at 0.0. None means "no gradient", as in PyTorch: an optimizer's
+    ``zero_grad()`` sets it, and ``backward()`` starts each leaf it reaches from 0.0.
+
+    Threads: ``backward()`` holds ``BACKWARD_LOCK`` for the whole pass, so two threads
+    calling it, on one graph or on two graphs that share leaves, get what two calls in a
+    row get: each adds its full gradient. Nothing else is locked: changing ``data`` or
+    ``grad`` (an optimizer's ``step()`` or ``zero_grad()``) while another thread runs
+    ``backward()`` on the same nodes gives numbers from a mix of before and after.
     """
 
     # Each op's _backward receives the upstream gradient as its argument and the inputs it
@@ -62,7 +78,8 @@ class Value:
         # check; anything else (3, "3", True) goes through _as_float, which converts an
         # int and refuses the rest with a TypeError.
         self.data = data if type(data) is float else _as_float(data)
-        self.grad = 0.0
+        # A float; None only after an optimizer's zero_grad(), "no gradient yet" (optim.py).
+        self.grad: Any = 0.0
         self.label = label
         # Under no_grad() the result remembers no inputs: it is a leaf (see no_grad).
         self._prev = _prev if _grad_enabled else ()
@@ -264,6 +281,10 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm log(self) for self > 0; d/dself = 1 / self.
 
+        The gradient is computed as ``out_grad / self``, one rounding, as PyTorch does:
+        ``1 / self`` alone overflows to inf for a tiny (subnormal) self even where the
+        gradient is finite, such as ``(Value(1e-310).log() * 1e-100)``'s 1e210.
+
         >>> a = Value(2.0)
         >>> a.log().backward()
         >>> a.grad
@@ -274,7 +295,7 @@ class Value:
         out = Value(math.log(self.data), (self,), "log")
 
         def _backward(out_grad, self=self):
-            self.grad += (1.0 / self.data) * out_grad
+            self.grad += out_grad / self.data  # (1 / self) * out_grad, without overflow
 
         if out._prev:  # empty under no_grad(): nothing is recorded
             out._backward = _backward
@@ -313,6 +334,11 @@ class Value:
         Intermediate nodes are recomputed from scratch on every call, so their ``grad``
         always holds the gradient of the latest call.
 
+        A leaf's ``grad`` may also be None, PyTorch's "no gradient": an optimizer's
+        ``zero_grad()`` sets it (``autograd.optim``). ``backward()`` starts such a leaf
+        from 0.0 if it reaches it, and leaves it None if not, so the optimizer can tell
+        a parameter that dropped out of the loss from one whose gradient is 0.
+
         >>> x = Value(3.0)
         >>> y = x * x
         >>> y.backward()
@@ -322,13 +348,15 @@ class Value:
         >>> x.grad, y.grad
         (12.0, 1.0)
         """
-        order = topological_order(self)
-        for node in order:
-            if node._prev:
-                node.grad = 0.0
-        self.grad += _number(gradient, "backward(gradient=...)")  # d(self)/d(self) = 1, times it
-        for node in reversed(order):
-            node._backward(node.grad)
+        with BACKWARD_LOCK:  # one pass at a time, whichever thread calls (see Value)
+            order = topological_order(self)
+            for node in order:
+                if node._prev or node.grad is None:  # interior, or a leaf with no gradient
+                    node.grad = 0.0
+            # d(self)/d(self) = 1, times the gradient given (1.0 by default)
+            self.grad += _number(gradient, "backward(gradient=...)")
+            for node in reversed(order):
+                node._backward(node.grad)
 
     def detach(self) -> Value:
         """A new leaf holding the same number, cut off from the graph: a constant to it.
@@ -354,6 +382,52 @@ class Value:
             "a Value has no truth value: test its number instead, such as"
             f" 'if v.data > 0:' (here v.data is {self.data!r})"
         )
+
+    # The in-place operators make a new node, as for any immutable Python number: x += 1
+    # is x = x + 1. On a leaf that already has a gradient that is almost always a training
+    # step written as w -= lr * w.grad: w would become a new node each step, the trained
+    # leaf would never change, and the graph would grow by two nodes per step.
+    # _check_in_place refuses those; a running sum that starts from a new leaf
+    # (total = Value(0.0), then total += term) has no gradient and goes through.
+
+    def __iadd__(self, other: Value | float) -> Value:
+        """``self += other``: the new node ``self + other``, unless self is a trained leaf.
+
+        >>> total = Value(0.0)
+        >>> total += Value(2.0)
+        >>> total
+        Value(data=2.0, grad=0.0)
+        """
+        _check_in_place(self, "+=")
+        return self + other
+
+    def __isub__(self, other: Value | float) -> Value:
+        """``self -= other``: the new node ``self - other``, unless self is a trained leaf.
+
+        >>> w = Value(1.0)
+        >>> (w * w).backward()
+        >>> w -= 0.1 * w.grad  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+          ...
+        TypeError: p -= ... would make the name p point to a new graph node ... p.data -= ...
+        """
+        _check_in_place(self, "-=")
+        return self - other
+
+    def __imul__(self, other: Value | float) -> Value:
+        """``self *= other``: the new node ``self * other``, unless self is a trained leaf."""
+        _check_in_place(self, "*=")
+        return self * other
+
+    def __itruediv__(self, other: Value | float) -> Value:
+        """``self /= other``: the new node ``self / other``, unless self is a trained leaf."""
+        _check_in_place(self, "/=")
+        return self / other
+
+    def __ipow__(self, other: int | float) -> Value:
+        """``self **= other``: the new node ``self ** other``, unless self is a trained leaf."""
+        _check_in_place(self, "**=")
+        return self**other
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[object, ...]:
         # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
@@ -402,6 +476,20 @@ def topological_order(root: Any) -> list[Any]:
                 if child not in visited:
                     stack.append((child, False))
     return order
+
+
+def _check_in_place(x: Value, op: str) -> None:
+    """Refuse ``op`` on a leaf with a gradient (grad not 0.0: set, or None from zero_grad)."""
+    if not x._prev and x.grad != 0.0:
+        raise _in_place_error(op)
+
+
+def _in_place_error(op: str) -> TypeError:
+    return TypeError(
+        f"p {op} ... would make the name p point to a new graph node and leave the parameter"
+        f" unchanged; change its number instead: p.data {op} ..."
+        " (a gradient step is p.data -= learning_rate * p.grad)"
+    )
 
 
 # The floating-point policy, the same in every operation, forward and backward (the

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence, Sized
 from numbers import Integral
 from typing import NoReturn
 
-from autograd.engine import Value
+from autograd.engine import Value, _in_place_error
 
 #: The activations a neuron can apply to its weighted sum; "linear" applies none.
 ACTIVATIONS = ("tanh", "relu", "linear")
@@ -78,6 +78,21 @@ class Parameter(Value):
         raise _in_place_error("**=")
 
 
+def unique(params: Iterable[Parameter]) -> list[Parameter]:
+    """The parameters in their order, each listed once: where it first appears.
+
+    A parameter shared by two neurons or layers (*weight tying*) is one parameter, so
+    ``parameters()`` lists it once, as PyTorch's does, and an optimizer steps it once.
+
+    >>> from autograd.nn import Parameter, unique
+    >>> a, b = Parameter(1.0), Parameter(2.0)
+    >>> unique([a, b, a])
+    [Parameter(data=1.0, grad=0.0), Parameter(data=2.0, grad=0.0)]
+    """
+    # A Value hashes by identity, so two parameters holding the same number both stay.
+    return list(dict.fromkeys(params))
+
+
 class Module:
     """Anything with trainable parameters.
 
@@ -89,11 +104,15 @@ class Module:
     """
 
     def parameters(self) -> list[Parameter]:
-        """Every trainable ``Parameter`` of this module, in a fixed order."""
+        """Every trainable ``Parameter`` of this module, each once, in a fixed order."""
         return []
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0.0 before the next backward pass.
+
+        0.0, not PyTorch's None, so the hand-written update ``p.data -= lr * p.grad``
+        works on every parameter (PyTorch's ``zero_grad(set_to_none=False)``). An
+        optimizer's ``zero_grad()`` sets None, "no gradient", as PyTorch's does.
 
         >>> n = Neuron(2, rng=random.Random(0))
         >>> n([1.0, 2.0]).backward()
@@ -140,7 +159,7 @@ class Neuron(Module):
         return act
 
     def parameters(self) -> list[Parameter]:
-        return self.w + [self.b]
+        return unique(self.w + [self.b])
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -165,7 +184,7 @@ class Layer(Module):
         return [n(x) for n in self.neurons]
 
     def parameters(self) -> list[Parameter]:
-        return [p for n in self.neurons for p in n.parameters()]
+        return unique(p for n in self.neurons for p in n.parameters())
 
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(repr(n) for n in self.neurons)}]"
@@ -223,18 +242,10 @@ class MLP(Module):
         return outputs
 
     def parameters(self) -> list[Parameter]:
-        return [p for layer in self.layers for p in layer.parameters()]
+        return unique(p for layer in self.layers for p in layer.parameters())
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
-
-
-def _in_place_error(op: str) -> TypeError:
-    return TypeError(
-        f"p {op} ... would make the name p point to a new graph node and leave the parameter"
-        f" unchanged; change its number instead: p.data {op} ..."
-        " (a gradient step is p.data -= learning_rate * p.grad)"
-    )
 
 
 def _check_rng(rng: random.Random | None) -> random.Random:

@@ -2,10 +2,13 @@
 
 An optimizer is given the parameters once, then each training step calls ``zero_grad()``
 before the backward pass and ``step()`` after it. ``SGD`` and ``Adam`` follow the update
-formulas of ``torch.optim.SGD`` and ``torch.optim.Adam`` (``tests/test_optim.py`` runs them
-side by side). They read and write only ``p.data`` and ``p.grad``, so they work on any list
-of :class:`~autograd.engine.Value` objects, not just a network's, and, with the same
-arithmetic done elementwise, on ``Tensor`` objects (``autograd/tensor.py``).
+formulas of ``torch.optim.SGD`` and ``torch.optim.Adam``. One step from the same state
+agrees with PyTorch's to 4 units in the last place of ``max(1, abs(p))`` (PyTorch rounds
+some updates once, with ``lerp`` and fused multiply-adds, where ours round twice), and the
+differences add up to at most ``4 * n`` units after ``n`` steps; ``tests/test_optim.py``
+checks both over 200 steps. They read and write only ``p.data`` and ``p.grad``, so they
+work on any list of :class:`~autograd.engine.Value` objects, not just a network's, and,
+with the same arithmetic done elementwise, on ``Tensor`` objects (``autograd/tensor.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ from autograd.nn import Module
 
 
 class Optimizer:
-    """What every optimizer shares: its list of parameters and ``zero_grad()``."""
+    """What every optimizer shares: its list of parameters and ``zero_grad()``.
+
+    The parameters are leaves, each listed once. A Value computed from others, such as
+    ``Value(1.0) * 2``, is refused as PyTorch refuses it ("can't optimize a non-leaf"):
+    each forward pass computes its number again from its inputs, so a step on it would be
+    lost. A parameter listed twice would be stepped twice: ``Module.parameters()`` lists a
+    shared one once.
+    """
 
     def __init__(self, params: Iterable[Value]) -> None:
         if isinstance(params, Module):
@@ -38,18 +48,47 @@ class Optimizer:
                 raise TypeError(
                     f"parameters must be Value or Tensor objects, got {type(p).__name__}"
                 )
+            if p._prev:
+                # Its number is recomputed from its inputs by every forward pass, so a step
+                # on it would be lost; PyTorch refuses it in the same words.
+                kind = type(p).__name__
+                raise ValueError(
+                    f"can't optimize a non-leaf {kind} (made by {p._op!r} from others): pass"
+                    f" the leaves it is computed from, or {kind}(v.data) for a new leaf"
+                )
         # The same Value twice would be updated twice per step.
         if len({id(p) for p in self.params}) != len(self.params):
-            raise ValueError("the list of parameters contains the same Value twice")
+            raise ValueError(
+                "the list of parameters contains the same Value twice (a parameter shared by"
+                " two modules?): list each once, as Module.parameters() does, for example"
+                " with list(dict.fromkeys(params))"
+            )
 
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient to 0.0, ready for the next backward pass.
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient, ready for the next backward pass.
 
-        PyTorch sets each ``.grad`` to ``None`` instead (its default ``set_to_none=True``);
-        our ``grad`` is always a float, and 0.0 is what ``backward()`` adds to.
+        As in PyTorch, each ``grad`` becomes None, "no gradient": ``backward()`` starts a
+        parameter it reaches from 0.0, and ``step()`` leaves alone a parameter it did not
+        reach (one that dropped out of the loss), momentum and weight decay included.
+        ``set_to_none=False`` sets 0.0 instead, as ``Module.zero_grad()`` does; ``step()``
+        then moves such a parameter as if its gradient were 0.
+
+        >>> from autograd.engine import Value
+        >>> from autograd.optim import SGD
+        >>> used, unused = Value(1.0), Value(1.0)
+        >>> optimizer = SGD([used, unused], lr=0.5, weight_decay=1.0)
+        >>> optimizer.zero_grad()
+        >>> (used * 2.0).backward()
+        >>> used.grad, unused.grad
+        (2.0, None)
+        >>> optimizer.step()
+        >>> used.data, unused.data
+        (-0.5, 1.0)
         """
         for p in self.params:
-            if isinstance(p.grad, float):
+            if set_to_none:
+                p.grad = None
+            elif isinstance(p.grad, float):
                 p.grad = 0.0
             else:  # a Tensor's grad: an array, zeroed in place to keep its shape
                 p.grad[...] = 0.0
@@ -92,6 +131,8 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Update every parameter once, from the gradient in its ``grad``."""
         for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue  # no gradient reached p since zero_grad(): leave it, as PyTorch does
             grad = p.grad
             if self.weight_decay != 0:
                 grad = grad + self.weight_decay * p.data
@@ -112,7 +153,10 @@ class Adam(Optimizer):
     however large or small its gradients are. Both averages start at 0, which makes them
     too small during the first steps; dividing by ``1 - beta ** step`` corrects that.
     ``weight_decay`` adds ``weight_decay * p.data`` to the gradient before the averages, as
-    ``torch.optim.Adam`` does (``AdamW`` instead shrinks the weights directly).
+    ``torch.optim.Adam`` does (``AdamW`` instead shrinks the weights directly). With
+    ``eps=0.0``, a parameter whose gradients have all been 0 has ``sqrt(v) = 0`` and its
+    step would divide by zero: ``step()`` raises ZeroDivisionError, where PyTorch gives
+    nan, as the engine does for every division by zero.
 
     >>> from autograd.engine import Value
     >>> from autograd.optim import Adam
@@ -143,18 +187,21 @@ class Adam(Optimizer):
         )
         self.eps = _check_number("eps", eps)
         self.weight_decay = _check_number("weight_decay", weight_decay)
-        self.step_count = 0
+        # Steps taken by each parameter: one that got no gradient does not count a step.
+        self.steps = [0] * len(self.params)
         self.exp_avg = [0.0] * len(self.params)  # m: running average of the gradient
         self.exp_avg_sq = [0.0] * len(self.params)  # v: running average of its square
 
     def step(self) -> None:
         """Update every parameter once, from the gradient in its ``grad``."""
-        self.step_count += 1
         beta1, beta2 = self.betas
-        bias_correction1 = 1 - beta1**self.step_count
-        bias_correction2 = 1 - beta2**self.step_count
-        step_size = self.lr / bias_correction1
         for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue  # no gradient reached p since zero_grad(): leave it, as PyTorch does
+            self.steps[i] += 1
+            bias_correction1 = 1 - beta1 ** self.steps[i]
+            bias_correction2 = 1 - beta2 ** self.steps[i]
+            step_size = self.lr / bias_correction1
             grad = p.grad
             if self.weight_decay != 0:
                 grad = grad + self.weight_decay * p.data
@@ -162,7 +209,17 @@ class Adam(Optimizer):
             self.exp_avg_sq[i] = beta2 * self.exp_avg_sq[i] + (1 - beta2) * grad * grad
             # PyTorch's order: eps is added after the bias correction of sqrt(v).
             denom = _sqrt(self.exp_avg_sq[i]) / math.sqrt(bias_correction2) + self.eps
+            if _has_zero(denom):  # only when eps is 0.0; PyTorch's step gives nan or inf
+                raise _zero_denominator_error(i)
             p.data -= step_size * (self.exp_avg[i] / denom)
+
+
+def _zero_denominator_error(index: int) -> ZeroDivisionError:
+    return ZeroDivisionError(
+        f"Adam.step() divides by zero for parameter {index}: with eps=0.0, a parameter whose"
+        " gradients so far were all 0 (or too small to square) has sqrt(v) = 0; use an eps"
+        " above 0, such as the default 1e-8"
+    )
 
 
 def _parameter_types() -> tuple[type, ...]:
@@ -175,6 +232,11 @@ def _parameter_types() -> tuple[type, ...]:
 def _sqrt(x: Any) -> Any:
     # The same step for a number (a Value's) and for an array (a Tensor's, elementwise).
     return math.sqrt(x) if isinstance(x, float) else x**0.5
+
+
+def _has_zero(x: Any) -> bool:
+    # A number (a Value's denominator) or an array (a Tensor's): is any element 0?
+    return x == 0.0 if isinstance(x, float) else bool((x == 0.0).any())
 
 
 def _check_number(name: str, value: float, below: float = math.inf) -> float:

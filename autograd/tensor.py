@@ -402,7 +402,8 @@ class Tensor:
             )
         order = topological_order(self)
         for node in order:
-            if node._prev:
+            # A leaf's grad is None after an optimizer's zero_grad(): "no gradient yet".
+            if node._prev or node.grad is None:
                 node.grad = np.zeros_like(node.data)
         self.grad += gradient
         for node in reversed(order):

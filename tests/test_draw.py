@@ -137,3 +137,10 @@ def test_a_deep_graph_draws_without_recursion():
         y = y + 1
     text = to_dot(y)
     assert text.count("shape=ellipse") == 5000
+
+
+def test_a_grad_of_none_is_drawn_as_none():
+    # An optimizer's zero_grad() leaves None on a parameter no backward pass has reached.
+    a = Value(2.0, label="a")
+    a.grad = None
+    assert "{ a | data 2 | grad None }" in to_dot(a * 3.0)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import copy
 import gc
 import math
+import operator
 import pickle
+import re
 import sys
+import threading
 
 import pytest
 
@@ -580,6 +583,147 @@ def test_an_int_too_large_for_a_float_is_refused_on_the_way_in():
     # overflow are inf (test_hardening.py).
     with pytest.raises(OverflowError, match="too large to convert to float"):
         Value(10**400)
+
+
+LOCAL_DERIVATIVE_RANGE = [
+    ("log", lambda x: x.log()),
+    ("x ** -1", lambda x: x**-1),
+    ("x ** -2", lambda x: x**-2),
+    ("x ** 0.5", lambda x: x**0.5),
+    ("x ** 3", lambda x: x**3),
+    ("2 / x", lambda x: 2.0 / x),
+    ("x / 1e-300", lambda x: x / 1e-300),
+    ("exp", lambda x: x.exp()),
+    ("tanh", lambda x: x.tanh()),
+    ("sigmoid", lambda x: x.sigmoid()),
+]
+
+
+@pytest.mark.parametrize("upstream", [1e-300, 1e-100, 1.0, 1e100])
+@pytest.mark.parametrize("x", [5e-324, 1e-310, 1e-300, 1e-200, 1e-160, 3.0, 700.0, 1e200, 1e300])
+@pytest.mark.parametrize(("name", "fn"), LOCAL_DERIVATIVE_RANGE)
+def test_gradient_at_the_ends_of_the_float_range_is_torch_s(name, fn, x, upstream):
+    # Issue 14, item 8: log's 1 / x overflowed for a subnormal x although the gradient
+    # out_grad / x is finite (x = 1e-310, upstream 1e-100: torch 1e210, ours was inf). Every
+    # one-input op's gradient, at tiny and huge inputs and upstream gradients, is torch's:
+    # the same number, or inf or 0 where torch's is, from the same products.
+    torch = pytest.importorskip("torch")
+    leaf = Value(x)
+    (fn(leaf) * upstream).backward()
+    tleaf = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (fn(tleaf) * upstream).backward()
+    want = tleaf.grad.item()
+    assert leaf.grad == pytest.approx(want, rel=1e-12, abs=0) or (
+        math.isnan(leaf.grad) and math.isnan(want)
+    ), f"{name} at {x!r} with upstream {upstream!r}"
+
+
+def test_the_gradient_of_log_at_a_subnormal_number_is_finite():
+    x = Value(1e-310)
+    (x.log() * 1e-100).backward()
+    assert x.grad == pytest.approx(1e210, rel=1e-12)
+
+
+IN_PLACE = [
+    ("+=", operator.iadd, operator.add),
+    ("-=", operator.isub, operator.sub),
+    ("*=", operator.imul, operator.mul),
+    ("/=", operator.itruediv, operator.truediv),
+    ("**=", operator.ipow, operator.pow),
+]
+
+
+def test_a_training_step_written_in_place_on_a_plain_value_is_refused_like_torch():
+    # Issue 14, item 9: w -= lr * w.grad made w a new node each step (the graph grew by two
+    # nodes per step, silently). torch refuses it on a leaf that requires grad; so do we,
+    # once the leaf has a gradient, with Parameter's hint.
+    torch = pytest.importorskip("torch")
+    tw = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    ((tw * 2.0 - 3.0) ** 2).backward()
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        tw -= 0.1 * tw.grad
+    w = Value(0.5)
+    ((w * 2.0 - 3.0) ** 2).backward()
+    for op, in_place, _ in IN_PLACE:
+        with pytest.raises(TypeError, match=rf"p {re.escape(op)} .*p\.data {re.escape(op)}"):
+            in_place(w, 2)
+    assert w.data == 0.5 and not w._prev
+    w.data -= 0.1 * w.grad  # the fix the message names
+    assert w.data == pytest.approx(0.5 + 0.1 * 8.0, rel=1e-15)
+
+
+def test_a_leaf_whose_gradient_was_set_to_none_is_a_trained_leaf_too():
+    w = Value(0.5)
+    w.grad = None  # what an optimizer's zero_grad() leaves
+    with pytest.raises(TypeError, match="p.data -="):
+        w -= 1.0
+
+
+@pytest.mark.parametrize(("op", "in_place", "plain"), IN_PLACE)
+def test_in_place_operators_still_build_new_nodes_where_no_gradient_is_lost(op, in_place, plain):
+    # A running sum from a fresh leaf, and any in-place operator on a node with inputs.
+    torch = pytest.importorskip("torch")
+    xs = [0.5, -1.25, 2.0]
+    ours = [Value(x) for x in xs]
+    theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    total = in_place(Value(1.5), 2)  # a fresh leaf: no gradient to lose
+    their_total = plain(torch.tensor(1.5, dtype=torch.float64), 2)
+    for x, tx in zip(ours, theirs):
+        term = x * x + 1.0
+        new_term = in_place(term, 2)
+        assert new_term is not term and new_term._prev[0] is term  # a new node, as for floats
+        total += new_term
+        their_total = their_total + plain(tx * tx + 1.0, 2)
+    total.backward()
+    their_total.backward()
+    assert total.data == pytest.approx(their_total.item(), rel=1e-12)
+    assert [x.grad for x in ours] == pytest.approx([t.grad.item() for t in theirs], rel=1e-12)
+
+
+def chain(a: Value, length: int) -> Value:
+    # Long enough for a thread switch in the middle of backward(): d/da = 1 + length * 0.5.
+    y = a
+    for _ in range(length):
+        y = y * 1.0 + a * 0.5
+    return y
+
+
+def test_two_threads_calling_backward_get_what_two_calls_in_a_row_get():
+    # Issue 14, item 7: without the lock, 14 of 20 such runs gave a.grad from 1.0 to
+    # 1,266,588 instead of 2 copies of the gradient. With thread switches forced every
+    # microsecond, each pass must still finish before the other starts.
+    torch = pytest.importorskip("torch")
+    ta = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+    chain(ta, 300).backward()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(3):
+            a, shared = Value(0.3), Value(2.0)
+            y = chain(a, 300)
+            z = chain(a, 300) * shared  # another graph with the same leaf a
+            threads = [threading.Thread(target=y.backward) for _ in range(2)]
+            threads.append(threading.Thread(target=z.backward))
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert a.grad == pytest.approx((2 + shared.data) * ta.grad.item(), rel=1e-12)
+            assert shared.grad == pytest.approx(z.data / shared.data, rel=1e-12)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_torch_s_update_idiom_under_no_grad_is_refused_too():
+    # In torch, `with no_grad(): w -= lr * w.grad` changes w in place. Here -= rebinds the
+    # name to a new leaf and would leave the parameter behind, so it is refused as well.
+    from autograd.engine import no_grad
+
+    w = Value(0.5)
+    ((w * 2.0 - 3.0) ** 2).backward()
+    with no_grad(), pytest.raises(TypeError, match=r"p\.data -="):
+        w -= 0.1 * w.grad
+    assert w.data == 0.5
 
 
 # --- every operation of the table (autograd/operations.py) -------------------------------

@@ -14,6 +14,7 @@ import autograd
 from autograd import nn
 from autograd.engine import Value
 from autograd.nn import MLP, Layer, Module, Neuron
+from autograd.optim import SGD
 
 from helpers import torch_leaves
 
@@ -343,6 +344,34 @@ def test_reprs_are_informative():
     assert repr(Neuron(2, activation="relu")) == "Neuron(2, activation='relu')"
     assert repr(Layer(2, 1)) == "Layer of [Neuron(2, activation='tanh')]"
     assert "Layer of" in repr(MLP(2, [1]))
+
+
+def test_a_shared_parameter_is_listed_once_as_in_torch():
+    # Weight tying: the same Neuron in two layers, and one weight tied to another.
+    torch = pytest.importorskip("torch")
+    net = MLP(2, [2, 2, 1], rng=random.Random(0))
+    net.layers[1].neurons[1] = net.layers[1].neurons[0]
+    net.layers[2].neurons[0].w[1] = net.layers[2].neurons[0].w[0]
+    params = net.parameters()
+    assert len(params) == len(set(params)) == 6 + 3 + 2
+    assert params == [p for layer in net.layers for p in layer.parameters()]  # same order
+    shared = torch.nn.Linear(2, 2)
+    model = torch.nn.Sequential(shared, torch.nn.Tanh(), shared)
+    assert len(list(model.parameters())) == 2  # torch lists the shared layer's once too
+    # An optimizer takes them, and a step moves each shared parameter once.
+    optimizer = SGD(params, lr=0.1)
+    optimizer.zero_grad()
+    net([0.5, -1.0]).backward()
+    before = [p.data for p in params]
+    optimizer.step()
+    assert [p.data for p in params] == [b - 0.1 * p.grad for b, p in zip(before, params)]
+
+
+def test_two_parameters_holding_the_same_number_are_both_listed():
+    n = Neuron(3, rng=random.Random(0))
+    for p in n.parameters():
+        p.data = 1.0
+    assert len(n.parameters()) == 4
 
 
 # --- parameters: in-place updates, copies ------------------------------------------

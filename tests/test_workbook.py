@@ -331,8 +331,10 @@ def test_the_books_numbers_for_two_backward_calls() -> None:
     report = grade(with_backward(CORRECT_ORDER + walk))
     assert "x.grad is 135, expected 78 after the second backward()" in said(report, 6)
     zeroing = (
-        "            if node._prev:\n                node.grad = 0.0",
-        "            node.grad = 0.0",
+        "                if node._prev or node.grad is None:"
+        "  # interior, or a leaf with no gradient\n"
+        "                    node.grad = 0.0",
+        "                node.grad = 0.0",
     )
     report = grade(broken("book", zeroing))
     only_step_fails(report, 6)
