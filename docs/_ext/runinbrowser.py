@@ -69,30 +69,9 @@ EMBEDDED = {
 # Blocks whose browser output is expected to differ from the book's, with the reason shown to
 # the reader. "contains" is a piece of the block's text that identifies it on its page;
 # tests/test_runinbrowser.py fails on an entry that matches no block, so it cannot go stale.
-KNOWN_DIFFERENCES: list[dict[str, str]] = [
-    {
-        "page": "training-loop",
-        "contains": "w.grad == 2 * first",
-        "reason": (
-            "In the browser, math.tanh comes from WebAssembly's C library, not the one CPython "
-            "uses on Linux (glibc), and for some inputs the two differ in the last bit. The "
-            "second backward pass adds its contributions one by one to the first pass's "
-            "gradient, so its exact sum can round differently from 2 * first: the comparison "
-            "prints False here, while the gradient rounded to 4 digits is the same."
-        ),
-    },
-    {
-        "page": "verify",
-        "contains": "estimate = math.ulp(1.0) * abs(value) / FD_STEP",
-        "reason": (
-            "A finite difference's rounding error depends on the last bits of every value it "
-            "subtracts. The browser's math library (WebAssembly's, not glibc's) gives tanh, "
-            "exp and log one unit in the last place differently for some inputs, so the "
-            "measured errors differ in their leading digits, while staying the size that "
-            "the estimate predicts, which is the point of the example."
-        ),
-    },
-]
+# Empty: the book prints nothing that rests on the last bits of a math library (see
+# tests/test_book_portability.py), so every block gives the book's output in the browser too.
+KNOWN_DIFFERENCES: list[dict[str, str]] = []
 
 # Import statements in a block, prompts or not: `from x...` or `import x.y as z, w`.
 IMPORT = re.compile(r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+(\w+)|import\s+([\w., ]+))", re.M)
