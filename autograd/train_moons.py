@@ -305,7 +305,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--seed", type=integer, default=0, help="seed for the data, weights and batches (default 0)"
     )
     parser.add_argument(
-        "--samples", type=positive_int, default=300, metavar="N", help="points (default 300)"
+        "--samples", type=positive_int, default=600, metavar="N", help="points (default 600)"
     )
     parser.add_argument(
         "--noise",
@@ -332,7 +332,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="N",
         help="training points per step (default 16)",
     )
-    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default sgd)")
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default adam)")
     parser.add_argument(
         "--lr",
         type=positive_float,
@@ -381,7 +381,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             "leave out --optimizer, --lr and --momentum"
         )
     if args.optimizer is None:
-        args.optimizer = "sgd"
+        # Adam on 600 points: test accuracy at least 95% on each of seeds 0-9 (SGD with
+        # momentum on 300 points, the earlier default, stayed below it on three of them);
+        # tests/test_train_moons.py checks the ten seeds.
+        args.optimizer = "adam"
     if args.lr is None:
         args.lr = DEFAULT_LR[args.optimizer]
     if args.momentum is None:
