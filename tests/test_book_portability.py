@@ -15,6 +15,7 @@ second opinion for those.)
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib
 import math
@@ -56,6 +57,55 @@ def run_chapter(path: Path, salt: int | None) -> list[str]:
         for r in results
         if r["status"] not in ("match", "skipped")
     ]
+
+
+def exact_comparisons(units: list[dict]) -> list[str]:
+    """``==`` and ``!=`` between computed values in the blocks that use PyTorch.
+
+    PyTorch picks its kernels by CPU (vectorized or not, fused multiply-add or not), so a
+    torch result compared exactly with ours holds on some machines and not on others. A
+    comparison with a string or None (``node._op == "tanh"``) is not about rounding.
+    """
+    found = []
+    for unit in units:
+        if "torch" not in (unit["skipif"] or "") and "import torch" not in unit["code"]:
+            continue
+        if unit["type"] == "doctest":
+            sources = [e.source for e in doctest.DocTestParser().get_examples(unit["code"])]
+        else:
+            sources = [unit["code"]]
+        for source in sources:
+            for node in ast.walk(ast.parse(source)):
+                if not isinstance(node, ast.Compare):
+                    continue
+                if not any(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
+                    continue
+                operands = [node.left, *node.comparators]
+                if any(
+                    isinstance(o, ast.Constant) and (o.value is None or isinstance(o.value, str))
+                    for o in operands
+                ):
+                    continue
+                found.append(f"{unit['id']}: {ast.unparse(node)}")
+    return found
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[path.stem for path in CHAPTERS])
+def test_no_exact_comparison_with_torch(path: Path) -> None:
+    """Compare torch's floats with ours within a bound (``abs(a - b) <= ...``), never ``==``."""
+    assert exact_comparisons(chapter_units(path)) == []
+
+
+def test_the_exact_comparison_check_finds_them(tmp_path: Path) -> None:
+    chapter = tmp_path / "torch.md"
+    chapter.write_text(
+        '```{doctest}\n:skipif: __import__("importlib").util.find_spec("torch") is None\n\n'
+        ">>> import torch\n>>> t = torch.tensor(0.5).tanh().item()\n"
+        ">>> t == math.tanh(0.5), [n for n in nodes if n._op == 'tanh']\n(True, [])\n"
+        ">>> abs(t - math.tanh(0.5)) <= math.ulp(1.0)\nTrue\n```\n",
+        encoding="utf-8",
+    )
+    assert exact_comparisons(chapter_units(chapter)) == ["torch-0: t == math.tanh(0.5)"]
 
 
 def test_the_flags_are_conf_pys() -> None:
