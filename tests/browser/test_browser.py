@@ -11,6 +11,7 @@ origin. Timings are printed at the end of the run, never asserted.
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import time
@@ -30,21 +31,27 @@ DATA = re.compile(r'<script type="application/json" id="runinbrowser-data">(.*?)
 #   two-moons weight-decay example, since moved to the build: 22.7 s in Chromium, 6.1 s in
 #   CPython);
 # - the first run on a page also starts Python in the page: 2.2-3.9 s on an idle machine;
-# - on a shared 2-core machine at load average 5 to 9 the browser gets a fifth of a core or
-#   less, so everything takes up to 5 times longer than its CPU time;
+# - a machine whose load average is L on C cores gives each busy process about C / L of a
+#   core, so everything takes L / C times its CPU time; the browser is several processes
+#   (page, compositor, network), so twice that, and never less than 3 times;
 # - no click is given less than 20 s, which covers the page's own work around a run.
 # The click counts too: Playwright's click waits for the page to answer after the click, and
 # the page cannot answer while Python runs on its only thread.
 BROWSER_SLOWDOWN = 4
 COLD_START_S = 4
-LOAD_FACTOR = 5
+MIN_LOAD_FACTOR = 3
 MIN_TIMEOUT_S = 20
+
+
+def load_factor() -> float:
+    """How many times longer than its CPU time work takes on this machine now."""
+    return max(MIN_LOAD_FACTOR, 2 * os.getloadavg()[0] / (os.cpu_count() or 1))
 
 
 def timeout_ms(cpython_seconds: float, cold: bool) -> float:
     """The time the browser gets for work that took ``cpython_seconds`` in CPython."""
     browser_seconds = BROWSER_SLOWDOWN * cpython_seconds + (COLD_START_S if cold else 0)
-    return 1000 * max(MIN_TIMEOUT_S, LOAD_FACTOR * browser_seconds)
+    return 1000 * max(MIN_TIMEOUT_S, load_factor() * browser_seconds)
 
 
 def page_data(book: Path, name: str) -> dict | None:
