@@ -1,9 +1,10 @@
 """The autograd engine: :class:`Value`, a scalar that remembers how it was computed.
 
-Every arithmetic operation on a :class:`Value` returns a new :class:`Value` that keeps
-its inputs (``_prev``), the name of the operation (``_op``) and a small function
-(``_backward``) that applies the chain rule for that one operation. Together they form a
-directed acyclic graph: the tape that :meth:`Value.backward` walks in reverse.
+Each operation returns a new Value that records its inputs (``_prev``), its name (``_op``)
+and a ``_backward`` function for its own chain-rule step; :meth:`Value.backward` visits
+that graph in reverse topological order. The book reads this file top to bottom: the
+operations, ``backward()`` and :func:`topological_order` first, then the guards and the
+helpers that hold the floating-point policy.
 """
 
 from __future__ import annotations
@@ -28,45 +29,19 @@ class Value:
     >>> a = Value(2.0, label="a")
     >>> a
     Value(data=2.0, grad=0.0)
-    >>> a.label
-    'a'
 
-    ``data`` may be any real number (``int``, ``float``, a NumPy scalar...) but not a
-    ``bool``; it is stored as a float. Operations combine a Value with another Value or such
-    a number; anything else raises TypeError.
-
-    A Value is a node, not a number, in three ways:
-
-    * ``==`` is identity, as for any Python object (nodes live in sets and dicts): two nodes
-      holding equal numbers are still two nodes. Compare numbers with ``a.data == b.data``.
-    * ``bool(v)``, and so ``if v:`` or ``while v:``, raises TypeError: test the number,
-      ``if v.data > 0:``.
-    * ``copy.copy``, ``copy.deepcopy`` and ``pickle`` work on leaves (and so on a whole
-      ``Module``) but raise TypeError for a node that has inputs: the copy would share the
-      original graph, and its ``backward()`` would fill in the original leaves.
-
-    Floating-point limits follow one policy in every operation, forward and backward:
-
-    * a result too large for a float is ``inf`` (or ``-inf``), as in PyTorch: never
-      ``OverflowError``, never a finite wrong number. (Only an input too large to be a
-      float, such as ``Value(10 ** 400)`` or the exponent in ``x ** 10 ** 400``, is
-      refused with OverflowError.)
-    * a division by zero raises ZeroDivisionError, as Python's floats do (where PyTorch
-      gives ``inf``): ``1 / Value(0.0)``, ``Value(0.0) ** -1``, and the slope of
-      ``x ** 0.5`` at 0 in ``backward()``;
-    * a NaN is never lost: every operation on NaN gives NaN (except ``x ** 0`` and
-      ``1 ** y``, which are 1, as in PyTorch and in Python's floats), and its gradient is
-      NaN or the same number as PyTorch's (``relu`` passes the upstream gradient through,
-      as PyTorch does);
-    * a result that is not a real number is an error: ``Value(-8.0) ** (1 / 3)`` raises
-      ValueError, in the forward pass and also in ``backward()`` if ``x.data`` was changed
-      after it.
+    ``data`` is any real number but a ``bool``, stored as a float; an operation takes
+    another Value or a real number, and anything else raises TypeError. A Value is a node,
+    not a number: ``==`` is identity (compare numbers with ``a.data == b.data``),
+    ``bool(v)`` raises TypeError (test ``v.data``), and only a leaf can be copied or
+    pickled. Floating-point limits follow one policy, written out before the helpers at the
+    end of this module.
     """
 
     # Each op's _backward receives the upstream gradient as its argument and the inputs it
     # reads as default arguments, saved when the op runs (like PyTorch's
     # ctx.save_for_backward). So no _backward refers to its own output: the graph has no
-    # reference cycles and is freed as soon as it is no longer used (docs/chain-rule.md).
+    # reference cycles and is freed as soon as it is no longer used (docs/micrograd.md).
     # Default arguments are one tuple; closure variables would add a cell per variable
     # (benchmarks/RESULTS.md).
     #
@@ -400,6 +375,21 @@ def topological_order(root: Value) -> list[Value]:
                 if child not in visited:
                     stack.append((child, False))
     return order
+
+
+# The floating-point policy, the same in every operation, forward and backward (the
+# helpers below hold it, so that each operation stays four steps; docs/micrograd.md shows it
+# run beside micrograd):
+# - a result too large for a float is inf (or -inf), as in PyTorch: never OverflowError,
+#   never a finite wrong number. Only an input too large to be a float at all, such as
+#   Value(10 ** 400) or the exponent in x ** 10 ** 400, is refused with OverflowError.
+# - a division by zero raises ZeroDivisionError, as Python's floats do (where PyTorch gives
+#   inf): 1 / Value(0.0), Value(0.0) ** -1, and the slope of x ** 0.5 at 0 in backward().
+# - a NaN is never lost: every operation on NaN gives NaN (except x ** 0 and 1 ** y, which
+#   are 1, as in PyTorch and Python), and its gradient is NaN or PyTorch's number (relu
+#   passes the upstream gradient through, as PyTorch does).
+# - a result that is not a real number is a ValueError: Value(-8.0) ** (1 / 3), in the
+#   forward pass and in backward() if x.data was changed after it.
 
 
 def _as_float(data: object) -> float:

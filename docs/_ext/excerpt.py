@@ -1,4 +1,5 @@
-"""``literalinclude`` with one more option, ``:no-docstring:``, for excerpts that show code only.
+"""``literalinclude`` with two more options: ``:no-docstring:``, for excerpts that show code
+only, and ``:installed:``, for excerpts of an installed package (the real micrograd).
 
 Usage in a MyST chapter::
 
@@ -21,11 +22,25 @@ The option cannot be combined with the options that pick lines themselves (``:li
 ``:lineno-match:`` (the shown lines are no longer one block of the file). It needs
 ``:pyobject:``, and an object without a docstring is an error, so the option never sits in
 a chapter doing nothing.
+
+``:installed:`` reads the path as a file of an installed package, found on this Python's
+import path (without importing it): the first part names the package, the rest is the file
+inside it. The book shows micrograd's own code this way, pulled from the pinned
+``micrograd==0.1.0`` that the docs extra installs, instead of a copy pasted into a chapter::
+
+    ```{literalinclude} micrograd/engine.py
+    :installed:
+    :pyobject: Value.__mul__
+    ```
+
+A package that is not installed is a warning (fatal under ``-W``), as a missing file is.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -90,6 +105,21 @@ def shown_lines(source: Path, dotted_name: str) -> list[int]:
     return [n - start + 1 for n in range(start, end + 1) if not doc_first <= n <= doc_last]
 
 
+def installed_file(argument: str) -> Path:
+    """The file ``package/inner/path.py`` of the installed ``package``; ValueError if missing."""
+    package, _, inner = argument.partition("/")
+    spec = importlib.util.find_spec(package) if package.isidentifier() else None
+    if spec is None or not spec.submodule_search_locations or not inner:
+        raise ValueError(
+            f":installed: needs package/file, with the package installed: {argument!r}"
+            f" (is {package!r} installed in this Python?)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / inner
+    if not path.is_file():
+        raise ValueError(f":installed: {package!r} has no file {inner!r}")
+    return path
+
+
 def line_spec(numbers: list[int]) -> str:
     """``[1, 2, 3, 7, 8]`` as ``"1-3,7-8"``."""
     parts = []
@@ -108,9 +138,20 @@ class Excerpt(LiteralInclude):
     option_spec: ClassVar[OptionSpec] = {
         **LiteralInclude.option_spec,
         "no-docstring": directives.flag,
+        "installed": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
+        if "installed" in self.options:
+            # literalinclude reads paths relative to the page (and records the file as a
+            # dependency, so an upgraded package rebuilds the page).
+            page_dir = Path(self.env.doc2path(self.env.docname)).parent
+            try:
+                path = installed_file(self.arguments[0])
+                # ValueError too when there is no relative path (another drive on Windows).
+                self.arguments[0] = os.path.relpath(path, page_dir)
+            except ValueError as error:
+                return [self.state.document.reporter.warning(error, line=self.lineno)]
         if "no-docstring" not in self.options:
             return super().run()
         try:
