@@ -1,10 +1,6 @@
-# Everything runs from a local virtual environment, .venv, that the first command creates.
-# A fresh machine needs only Python >= 3.11 and make:
-#
-#   make html     build the book into _build/html (strict: any warning fails)
-#   make check    every check: ruff, pytest, the strict book build, the book's doctests
-#
-# Other Sphinx builders work through the catch-all at the bottom (`make linkcheck`, ...).
+# Everything runs from a local virtual environment, .venv, that the first target needing it
+# creates. A fresh machine needs only Python >= 3.11 and make. A plain `make` installs
+# nothing: it lists the targets and what each needs.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,10 +17,27 @@ SOURCEDIR = docs
 BUILDDIR = _build
 CONFDIR = .
 
-help: $(STAMP)
-	@echo "Project targets: html, doctest, test, lint, browser, check, clean, venv"
-	@echo "Sphinx targets (make <target>):"
-	@$(SPHINXBUILD) -M help "$(SOURCEDIR)" "$(BUILDDIR)" -c "$(CONFDIR)" $(SPHINXOPTS) $(O)
+.DEFAULT_GOAL := help
+
+# Prints only: it must not need the environment, since it is what a fresh clone runs first.
+help:
+	@echo "Usage: make <target>. A target marked [.venv] first creates $(VENV) with $(PYTHON)"
+	@echo "(Python >= 3.11) and installs the project with pip (about 1.2 GB with PyTorch);"
+	@echo "later runs reuse it and re-install only when pyproject.toml or constraints.txt change."
+	@echo ""
+	@echo "  html     [.venv] the book in $(BUILDDIR)/html, strict: any warning fails"
+	@echo "  doctest  [.venv] run every example of the book and compare its output"
+	@echo "  test     [.venv] pytest: the package's tests and docstring examples"
+	@echo "  lint     [.venv] ruff check, ruff format --check, mypy of autograd/"
+	@echo "  browser  [.venv] the book's examples in headless Chromium (after html); needs a"
+	@echo "                   system Chromium (Debian: apt-get install chromium)"
+	@echo "  check    [.venv] lint, test, html, doctest, and browser when Chromium is found"
+	@echo "                   (always under CI=true); runs them all, then fails if any failed"
+	@echo "  venv     [.venv] only create and install the environment"
+	@echo "  clean    remove $(BUILDDIR)"
+	@echo "  help     this list (what a plain 'make' prints)"
+	@echo ""
+	@echo "Any other Sphinx builder works too [.venv]: make linkcheck, make latex, ..."
 
 venv: $(STAMP)
 
@@ -41,7 +54,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint,bench,browser]'
+	$(BIN)/python -m pip install -c constraints.txt $(PIP_INSTALL_ARGS) -e '.[torch,test,docs,lint,bench,browser,tensor]'
 	@touch $@
 
 # Explicit empty rules: the stamp's inputs are plain files, not Sphinx targets.
@@ -51,8 +64,11 @@ pyproject.toml constraints.txt: ;
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# mypy reads its files and settings from pyproject.toml ([tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The book's examples run in headless Chromium and must print the book's output (tests/browser/,
 # a few minutes). It needs a system Chromium (Debian: apt-get install chromium); `make check`

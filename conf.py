@@ -35,9 +35,12 @@ extensions = [
     "runmodule",
     "autograd_graph",
     "excerpt",  # literalinclude with :no-docstring:, for excerpts that show code only
-    # Run / Edit buttons: every executed example runs in the reader's browser, offline
-    # (Pyodide vendored in vendor/pyodide/; see docs/_ext/runinbrowser.py).
+    # Python in the page, offline: Pyodide vendored in vendor/pyodide/, checked by SHA-256.
+    "pyodide_runtime",
+    # Run / Edit buttons: every executed example runs in the reader's browser.
     "runinbrowser",
+    # The workbook's editor and Check button (docs/workbook.md).
+    "workbook_editor",
     "sphinx_copybutton",
 ]
 
@@ -123,18 +126,20 @@ graphviz_dot = shutil.which("dot") or str(
 html_theme = "furo"
 html_title = "autograd: backpropagation from first principles"
 # Every folder of static files is listed here, the extensions' too: sphinx-copybutton (and
-# runinbrowser when a project does not list it) append theirs when the builder starts, after
+# pyodide_runtime when a project does not list it) append theirs when the builder starts, after
 # Sphinx has compared this configuration with the one it saved, so a path added there would
 # make every incremental build report "The configuration has changed". With the paths listed
 # here, _keep_static_path_as_listed (below) removes the copy an extension appends.
 html_static_path = [
     "docs/_static",
-    "docs/_ext/runinbrowser_static",  # the Run/Edit buttons (docs/_ext/runinbrowser.py)
+    "docs/_ext/runinbrowser_static",  # Python in the page (docs/_ext/pyodide_runtime.py)
     str(Path(sphinx_copybutton.__file__).parent / "_static"),
 ]
 # With its priority spelled out: Sphinx fills in the default (800) in this very dict when
 # it builds, and the changed dict, saved with the build, would differ from this file's.
 html_css_files = [("custom.css", {"priority": 800})]
+# After documentation_options.js (priority 200), whose settings it adjusts for file://.
+html_js_files = [("search_file_url.js", {"priority": 300})]
 # MathJax from the book itself, not a CDN, so the math renders offline.
 mathjax_path = "mathjax/tex-svg.js"
 html_show_sourcelink = False

@@ -10,7 +10,7 @@
 
 from autograd.collector import gc_paused
 from autograd.draw import to_dot
-from autograd.engine import Value, topological_order
+from autograd.engine import Value, is_grad_enabled, no_grad, topological_order
 from autograd.nn import MLP, Layer, Module, Neuron, Parameter, manual_seed
 
 __all__ = [
@@ -21,7 +21,9 @@ __all__ = [
     "Parameter",
     "Value",
     "gc_paused",
+    "is_grad_enabled",
     "manual_seed",
+    "no_grad",
     "to_dot",
     "topological_order",
 ]

@@ -13,6 +13,7 @@ import math
 import sys
 from collections.abc import Callable
 from numbers import Integral, Real
+from typing import Any, SupportsIndex
 
 #: The largest finite float; an int exponent beyond it cannot be a float.
 MAX_FLOAT = sys.float_info.max
@@ -63,7 +64,8 @@ class Value:
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self.label = label
-        self._prev = _prev
+        # Under no_grad() the result remembers no inputs: it is a leaf (see no_grad).
+        self._prev = _prev if _grad_enabled else ()
         self._op = _op
         self._backward: Callable[[float], None] = _leaf_backward
 
@@ -85,7 +87,8 @@ class Value:
             self.grad += 1.0 * out_grad
             other.grad += 1.0 * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
     def __mul__(self, other: Value | float) -> Value:
@@ -103,7 +106,8 @@ class Value:
             self.grad += other.data * out_grad
             other.grad += self.data * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
     def __pow__(self, other: int | float) -> Value:
@@ -126,7 +130,8 @@ class Value:
             local = other * _power(self.data, other - 1) if other != 0 else 0.0
             self.grad += local * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
     def __neg__(self) -> Value:
@@ -212,7 +217,8 @@ class Value:
         def _backward(out_grad, self=self, t=t):
             self.grad += (1.0 - t * t) * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
     def relu(self) -> Value:
@@ -230,7 +236,8 @@ class Value:
             # At exactly 0 the derivative is undefined; like PyTorch, we use 0.
             self.grad += (0.0 if self.data <= 0 else 1.0) * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
     def exp(self) -> Value:
@@ -250,7 +257,8 @@ class Value:
         def _backward(out_grad, self=self, e=e):
             self.grad += e * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
     def log(self) -> Value:
@@ -268,7 +276,8 @@ class Value:
         def _backward(out_grad, self=self):
             self.grad += (1.0 / self.data) * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
     def sigmoid(self) -> Value:
@@ -285,11 +294,15 @@ class Value:
         def _backward(out_grad, self=self, s=s):
             self.grad += s * (1.0 - s) * out_grad
 
-        out._backward = _backward
+        if out._prev:  # empty under no_grad(): nothing is recorded
+            out._backward = _backward
         return out
 
-    def backward(self) -> None:
+    def backward(self, gradient: float = 1.0) -> None:
         """Fill in ``grad`` of every node this value depends on: d(self)/d(node).
+
+        With ``gradient`` g, each ``grad`` is g * d(self)/d(node) instead, as PyTorch's
+        ``backward(gradient)``: the gradient of ``g * self``.
 
         Nodes are visited in reverse topological order, so each node has received the
         gradient from all of its uses before it passes its own gradient on.
@@ -313,9 +326,20 @@ class Value:
         for node in order:
             if node._prev:
                 node.grad = 0.0
-        self.grad += 1.0  # d(self)/d(self)
+        self.grad += _number(gradient, "backward(gradient=...)")  # d(self)/d(self) = 1, times it
         for node in reversed(order):
             node._backward(node.grad)
+
+    def detach(self) -> Value:
+        """A new leaf holding the same number, cut off from the graph: a constant to it.
+
+        >>> x = Value(3.0)
+        >>> y = (x * x).detach() * x  # the first factor counts as the constant 9
+        >>> y.backward()
+        >>> x.grad
+        9.0
+        """
+        return Value(self.data)
 
     def __bool__(self) -> bool:
         """Refused: ``if loss:`` would test the node, not its number; test ``loss.data``.
@@ -331,7 +355,7 @@ class Value:
             f" 'if v.data > 0:' (here v.data is {self.data!r})"
         )
 
-    def __reduce_ex__(self, protocol: int) -> str | tuple[object, ...]:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[object, ...]:
         # copy.copy, copy.deepcopy and pickle all start here. Copying a node with inputs
         # would share its inputs, so the copy's backward() would write into the original
         # graph; like PyTorch for a non-leaf tensor, refuse.
@@ -343,11 +367,14 @@ class Value:
             )
         # Protocols 0 and 1 cannot save __slots__ by themselves; protocol 2's recipe (a
         # plain function call plus the slots' state) pickles at any protocol.
-        return super().__reduce_ex__(max(protocol, 2))
+        return super().__reduce_ex__(max(int(protocol), 2))
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Any) -> list[Any]:
     """Every node ``root`` depends on, each listed after all of its inputs; ``root`` last.
+
+    It reads nothing but each node's ``_prev``, so it walks a graph of ``Value`` objects
+    and, unchanged, one of ``Tensor`` objects (``autograd/tensor.py``): hence ``Any``.
 
     The walk keeps its own stack instead of recursing, so a graph a million nodes deep
     needs no change to Python's recursion limit.
@@ -359,11 +386,11 @@ def topological_order(root: Value) -> list[Value]:
     >>> [node.label for node in topological_order(c + a)]
     ['a', 'b', 'c', '']
     """
-    order: list[Value] = []
-    visited: set[Value] = set()
+    order: list[Any] = []
+    visited: set[Any] = set()
     # Each entry is (node, inputs_done). A node is pushed once to expand its inputs and
     # once more, underneath them, to be emitted after all of them have been emitted.
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
@@ -420,9 +447,10 @@ def _exponent(other: object) -> int | float:
         )
     if not isinstance(other, Integral):
         return float(other)
-    if abs(other) > MAX_FLOAT:
+    exponent = int(other)
+    if abs(exponent) > MAX_FLOAT:
         raise OverflowError("the exponent is too large to be a float (over 1.8e308)")
-    return int(other)
+    return exponent
 
 
 def _power(x: float, n: int | float) -> float:
@@ -444,3 +472,49 @@ def _sigmoid(x: float) -> float:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
     return e / (1.0 + e)
+
+
+# Whether operations record the graph; only no_grad changes it. One switch for the whole
+# program (PyTorch keeps one per thread).
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """False inside ``with no_grad():``, where operations build no graph.
+
+    >>> from autograd.engine import is_grad_enabled, no_grad
+    >>> with no_grad():
+    ...     is_grad_enabled()
+    False
+    >>> is_grad_enabled()
+    True
+    """
+    return _grad_enabled
+
+
+class no_grad:
+    """``with no_grad():`` evaluates without building a graph, like ``torch.no_grad()``.
+
+    Inside the block every result is a leaf: it records no inputs and no ``_backward``, so
+    it keeps nothing alive but its number and ``backward()`` cannot reach through it. Use
+    it where only the numbers matter, such as measuring accuracy.
+
+    >>> from autograd.engine import Value, no_grad
+    >>> x = Value(3.0)
+    >>> with no_grad():
+    ...     y = x * x
+    >>> y.data, y._prev
+    (9.0, ())
+    """
+
+    def __init__(self) -> None:
+        self.previous = True
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self.previous = _grad_enabled  # blocks nest: restore what was there, not True
+        _grad_enabled = False
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self.previous

@@ -175,15 +175,16 @@ class MLP(Module):
     """A multi-layer perceptron: ``nin`` inputs, then one layer per entry of ``nouts``.
 
     Hidden layers use ``activation``; the last layer uses ``output_activation``, which
-    defaults to the same. With a single output neuron the network returns a ``Value``,
-    otherwise a list of them.
+    defaults to the same. Calling a network whose last layer has one neuron gives that
+    neuron's ``Value``; :meth:`outputs` gives the last layer's values as a list, for a
+    network of any size.
 
     >>> net = MLP(3, [4, 4, 1], rng=random.Random(0))
     >>> len(net.parameters())
     41
     >>> isinstance(net([2.0, 3.0, -1.0]), Value)
     True
-    >>> len(MLP(3, [4, 2], rng=random.Random(0))([2.0, 3.0, -1.0]))
+    >>> len(MLP(3, [4, 2], rng=random.Random(0)).outputs([2.0, 3.0, -1.0]))
     2
     """
 
@@ -203,11 +204,23 @@ class MLP(Module):
             for i in range(len(nouts))
         ]
 
-    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        """The network's output: a Value if the last layer has one neuron, else a list."""
-        for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        """The network's one output, for a network whose last layer has one neuron."""
+        # One return type: micrograd's "a Value or a list" leaves every caller guessing.
+        nout = len(self.layers[-1].neurons)
+        if nout != 1:
+            raise ValueError(
+                f"this network has {nout} outputs, so it has no single output value:"
+                " net.outputs(x) gives them as a list"
+            )
+        return self.outputs(x)[0]
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """The last layer's outputs for the inputs ``x``, always as a list."""
+        outputs = self.layers[0](x)
+        for layer in self.layers[1:]:
+            outputs = layer(outputs)
+        return outputs
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]

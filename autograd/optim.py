@@ -4,14 +4,17 @@ An optimizer is given the parameters once, then each training step calls ``zero_
 before the backward pass and ``step()`` after it. ``SGD`` and ``Adam`` follow the update
 formulas of ``torch.optim.SGD`` and ``torch.optim.Adam`` (``tests/test_optim.py`` runs them
 side by side). They read and write only ``p.data`` and ``p.grad``, so they work on any list
-of :class:`~autograd.engine.Value` objects, not just a network's.
+of :class:`~autograd.engine.Value` objects, not just a network's, and, with the same
+arithmetic done elementwise, on ``Tensor`` objects (``autograd/tensor.py``).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from numbers import Real
+from typing import Any
 
 from autograd.engine import Value
 from autograd.nn import Module
@@ -31,8 +34,10 @@ class Optimizer:
         if not self.params:
             raise ValueError("the optimizer got an empty list of parameters")
         for p in self.params:
-            if not isinstance(p, Value):
-                raise TypeError(f"parameters must be Value objects, got {type(p).__name__}")
+            if not isinstance(p, _parameter_types()):
+                raise TypeError(
+                    f"parameters must be Value or Tensor objects, got {type(p).__name__}"
+                )
         # The same Value twice would be updated twice per step.
         if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError("the list of parameters contains the same Value twice")
@@ -44,7 +49,10 @@ class Optimizer:
         our ``grad`` is always a float, and 0.0 is what ``backward()`` adds to.
         """
         for p in self.params:
-            p.grad = 0.0
+            if isinstance(p.grad, float):
+                p.grad = 0.0
+            else:  # a Tensor's grad: an array, zeroed in place to keep its shape
+                p.grad[...] = 0.0
 
 
 class SGD(Optimizer):
@@ -153,8 +161,20 @@ class Adam(Optimizer):
             self.exp_avg[i] = beta1 * self.exp_avg[i] + (1 - beta1) * grad
             self.exp_avg_sq[i] = beta2 * self.exp_avg_sq[i] + (1 - beta2) * grad * grad
             # PyTorch's order: eps is added after the bias correction of sqrt(v).
-            denom = math.sqrt(self.exp_avg_sq[i]) / math.sqrt(bias_correction2) + self.eps
+            denom = _sqrt(self.exp_avg_sq[i]) / math.sqrt(bias_correction2) + self.eps
             p.data -= step_size * (self.exp_avg[i] / denom)
+
+
+def _parameter_types() -> tuple[type, ...]:
+    # A Tensor exists only once autograd.tensor is imported: asking for it here would make
+    # every optimizer need NumPy.
+    tensor_module = sys.modules.get("autograd.tensor")
+    return (Value,) if tensor_module is None else (Value, tensor_module.Tensor)
+
+
+def _sqrt(x: Any) -> Any:
+    # The same step for a number (a Value's) and for an array (a Tensor's, elementwise).
+    return math.sqrt(x) if isinstance(x, float) else x**0.5
 
 
 def _check_number(name: str, value: float, below: float = math.inf) -> float:

@@ -155,7 +155,7 @@ def report(net: MLP, data: Moons, step: int) -> str:
 
 
 def make_optimizer(
-    name: str, params: list[Value], lr: float, momentum: float, weight_decay: float
+    name: str, params: Sequence[Value], lr: float, momentum: float, weight_decay: float
 ) -> SGD | Adam:
     """``SGD`` or ``Adam`` by name, as the command line chooses them."""
     if name == "adam":

@@ -98,7 +98,7 @@ class Check:
     """One expression: its leaves, how to build it from Values, and the reference."""
 
     name: str
-    leaves: list[Value]
+    leaves: Sequence[Value]
     build: Callable[[], Value]  # rebuilds the expression from the current leaf data
     reference: Callable[..., Any]  # the same expression, applied to torch tensors
 
@@ -106,12 +106,14 @@ class Check:
 def make_checks() -> list[Check]:
     """The expressions to check, each with fresh leaves."""
     checks = []
-    for name, function, inputs in [
+    # Each function builds its expression from Values and, as the reference, from tensors.
+    functions: list[tuple[str, Callable[..., Any], list[float]]] = [
         ("chain-rule example", chain_rule_example, [2.0, -3.0, 10.0]),
         # The neuron of the chapter on neurons: x = (2, 1), w = (0.5, -1), b = 0.5.
         ("tanh neuron", neuron, [2.0, 1.0, 0.5, -1.0, 0.5]),
         ("every operation", every_op, [0.5, -1.5, 2.0]),
-    ]:
+    ]
+    for name, function, inputs in functions:
         leaves = [Value(v) for v in inputs]
         checks.append(Check(name, leaves, _bind(function, leaves), function))
 
@@ -129,7 +131,7 @@ def make_checks() -> list[Check]:
     return checks
 
 
-def _bind(function: Callable[..., Any], leaves: list[Value]) -> Callable[[], Value]:
+def _bind(function: Callable[..., Any], leaves: Sequence[Value]) -> Callable[[], Value]:
     return lambda: function(*leaves)
 
 

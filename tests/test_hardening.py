@@ -320,7 +320,7 @@ def test_power_zero_at_zero_has_gradient_zero_like_torch():
         (lambda: MLP(3, [1], rng=0), r"rng must be a random\.Random.*got int"),
         (lambda: Neuron(2, rng=random), r"rng must be a random\.Random.*got module"),
         (lambda: Neuron(1)(2.0), r"a neuron takes a sequence of 1 inputs.*got float"),
-        (lambda: MLP(1, [2])(Value(2.0)), r"a neuron takes a sequence of 1 inputs.*got Value"),
+        (lambda: MLP(1, [2, 1])(Value(2.0)), r"a neuron takes a sequence of 1 inputs.*got Value"),
         (lambda: nn.manual_seed("0"), r"seed must be an int, got str"),
     ],
     ids=[
@@ -331,7 +331,7 @@ def test_power_zero_at_zero_has_gradient_zero_like_torch():
         "rng=0",
         "rng=module",
         "Neuron(1)(2.0)",
-        "MLP(1,[2])(Value)",
+        "MLP(1,[2,1])(Value)",
         "manual_seed(str)",
     ],
 )

@@ -78,6 +78,68 @@ def test_pip_install_args_reach_the_install_after_the_constraints(tmp_path) -> N
     installs = [line for line in result.stdout.splitlines() if "pip install -c" in line]
     assert installs == [
         f".venv/bin/python -m pip install -c constraints.txt {extra}"
-        " -e '.[torch,test,docs,lint,bench,browser]'"
+        " -e '.[torch,test,docs,lint,bench,browser,tensor]'"
     ]
     assert not (tmp_path / ".venv").exists()
+
+
+def run_make(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(folder), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_plain_make_lists_the_targets_and_installs_nothing(tmp_path) -> None:
+    # A Python that records every call: a plain `make` must not even ask it its version.
+    called = tmp_path / "python-was-called"
+    python = tmp_path / "python3"
+    python.write_text(f"#!/bin/sh\ntouch {called}\nexit 1\n")
+    python.chmod(0o755)
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    result = run_make(tmp_path, f"PYTHON={python}")
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")}
+    assert {"html", "doctest", "test", "lint", "browser", "check", "venv", "clean"} <= listed
+    assert "Chromium" in result.stdout  # what `browser` needs beyond the environment
+    assert not called.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "Makefile",
+        "constraints.txt",
+        "pyproject.toml",
+        "python3",
+    ]
+
+
+def fake_venv(folder: Path, tools: dict[str, int]) -> Path:
+    """A folder with the Makefile and an installed-looking .venv whose tools log and exit."""
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):
+        shutil.copy(ROOT / name, folder / name)
+    log = folder / "calls.log"
+    bin_dir = folder / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    for tool, status in tools.items():
+        script = bin_dir / tool
+        script.write_text(f'#!/bin/sh\necho "{tool} $*" >> {log}\nexit {status}\n')
+        script.chmod(0o755)
+    (folder / ".venv" / ".installed").touch()  # newer than pyproject.toml: no install
+    return log
+
+
+def test_lint_checks_style_formatting_and_types(tmp_path) -> None:
+    log = fake_venv(tmp_path, {"python": 1, "ruff": 0, "mypy": 0})
+    result = run_make(tmp_path, "lint")
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert "ruff check ." in calls
+    assert "ruff format --check ." in calls
+    assert any(call.startswith("mypy") for call in calls)
+
+
+def test_lint_fails_when_the_type_check_fails(tmp_path) -> None:
+    fake_venv(tmp_path, {"python": 1, "ruff": 0, "mypy": 1})
+    assert run_make(tmp_path, "lint").returncode != 0

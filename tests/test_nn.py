@@ -41,13 +41,21 @@ def test_layer_always_returns_a_list(nout):
     assert all(isinstance(v, Value) for v in out)
 
 
-def test_mlp_returns_a_value_for_one_output_and_a_list_otherwise():
+def test_mlp_call_is_its_one_output_and_outputs_is_always_a_list():
     x = [2.0, 3.0, -1.0]
     assert isinstance(MLP(3, [4, 1])(x), Value)
     assert isinstance(MLP(3, [1])(x), Value)
-    out = MLP(3, [4, 2])(x)
+    net = MLP(3, [4, 1], rng=random.Random(0))
+    (only,) = net.outputs(x)
+    assert only.data == net(x).data
+    out = MLP(3, [4, 2]).outputs(x)
     assert isinstance(out, list) and len(out) == 2
     assert all(isinstance(v, Value) for v in out)
+
+
+def test_calling_a_network_with_several_outputs_names_outputs():
+    with pytest.raises(ValueError, match=r"has 2 outputs.*net\.outputs\(x\)"):
+        MLP(3, [4, 2])([2.0, 3.0, -1.0])
 
 
 def test_inputs_may_be_values_or_floats():
@@ -162,7 +170,7 @@ def test_relu_network_outputs_are_non_negative():
     net = MLP(3, [4, 5], activation="relu", rng=random.Random(11))
     for seed in range(20):
         r = random.Random(seed)
-        out = net([r.uniform(-3, 3) for _ in range(3)])
+        out = net.outputs([r.uniform(-3, 3) for _ in range(3)])
         assert all(v.data >= 0.0 for v in out)
 
 
@@ -245,7 +253,7 @@ def test_mlp_gradient_matches_torch(activation, output_activation, seed):
     net = MLP(3, [4, 4, 2], activation, output_activation, rng=random.Random(seed))
     x = [0.9, -1.7, 0.4]
     targets = [0.5, -0.5]
-    out = net(x)
+    out = net.outputs(x)
     loss = sum((o - t) ** 2 for o, t in zip(out, targets, strict=True))
     loss.backward()
 

@@ -22,17 +22,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
 from runinbrowser_runner import (  # noqa: E402
     PageRunner,
     check_workbook,
+    exception_message,
     plain_code,
     shorten_traceback,
 )
 
 
-def extension():
-    """The Sphinx extension module (tox's py311 env installs no Sphinx: skip there)."""
+def extension(name: str = "runinbrowser"):
+    """One of the book's Sphinx extensions (skipped where the docs extra is not installed)."""
     pytest.importorskip("sphinx", reason="Sphinx (the docs extra) is not installed")
-    import runinbrowser
-
-    return runinbrowser
+    return __import__(name)
 
 
 # sphinx.ext.doctest's default doctest_default_flags
@@ -113,9 +112,74 @@ def test_edited_code_echoes_values_like_the_repl_and_is_not_compared() -> None:
 
 
 def test_edited_code_that_does_not_parse_says_where() -> None:
-    result = page(unit(">>> 1")).run(0, {0: "x = (1,\n"})[0]
+    result = page(unit(">>> 1")).run(0, {0: "y = 1\nx = (1,\n"})[0]
     assert result["status"] == "error"
+    assert 'File "<your code>", line 2' in result["transcript"]
     assert "SyntaxError" in result["transcript"]
+
+
+def test_a_traceback_from_edited_code_shows_the_readers_line_numbers() -> None:
+    code = "def f(x):\n    return 1 / x\n\nprint('before')\nf(0)\n"
+    for kind in ("doctest", "testcode"):
+        result = page(unit(">>> 1\n1", kind)).run(0, {0: code})[0]
+        assert result["status"] == "edited" and result["raised"], result
+        transcript = result["transcript"]
+        assert "before\n" in transcript and "  ...\n" not in transcript
+        assert 'File "<your code>", line 5, in <module>\n    f(0)\n' in transcript
+        assert 'File "<your code>", line 2, in f\n    return 1 / x\n' in transcript
+        assert transcript.endswith("ZeroDivisionError: division by zero\n")
+        # The runner's own frames are not the reader's business.
+        assert "runinbrowser_runner" not in transcript and "doctest" not in transcript
+
+
+def test_an_error_inside_the_package_keeps_the_packages_frame() -> None:
+    code = ">>> from autograd.engine import Value\n>>> Value(1.0) + 'a'\n"
+    result = page(unit(">>> 1\n1")).run(0, {0: plain_code(unit(code))})[0]
+    assert 'File "<your code>", line 2, in <module>' in result["transcript"]
+    assert "engine.py" in result["transcript"]
+    assert "TypeError" in result["transcript"]
+
+
+def test_a_block_says_whether_it_printed_anything() -> None:
+    quiet, loud = page(unit(">>> x = 1"), unit(">>> x\n1")).run(1)
+    assert (quiet["status"], quiet["printed"]) == ("match", False)
+    assert (loud["status"], loud["printed"]) == ("match", True)
+    assert page(unit("y = 2\n", "testcode", want="")).run(0)[0]["printed"] is False
+
+
+def test_testcode_expecting_an_exception_is_judged_as_the_builder_judges_it() -> None:
+    want = "Traceback (most recent call last):\n  ...\nValueError: bad\n"
+    code = "print('never')\nraise ValueError('bad')\n"
+    assert page(unit(code, "testcode", want=want)).run(0)[0]["status"] == "match"
+    other = "raise ValueError('other')\n"  # IGNORE_EXCEPTION_DETAIL is a default flag
+    assert page(unit(other, "testcode", want=want)).run(0)[0]["status"] == "match"
+    wrong = "raise TypeError('bad')\n"
+    assert page(unit(wrong, "testcode", want=want)).run(0)[0]["status"] == "differ"
+
+
+def test_the_exception_pattern_borrowed_from_doctest_still_works() -> None:
+    """exception_message reads doctest's private _EXCEPTION_RE, as sphinx.ext.doctest does.
+
+    If a Python release renames or changes it, this fails here, by name, instead of the
+    browser quietly judging {testoutput} tracebacks differently from `make doctest`.
+    """
+    assert hasattr(doctest.DocTestParser, "_EXCEPTION_RE"), (
+        "doctest.DocTestParser._EXCEPTION_RE is gone: exception_message in"
+        " docs/_ext/runinbrowser_runner.py (and sphinx.ext.doctest) must follow"
+    )
+    wants = [
+        "Traceback (most recent call last):\n  ...\nValueError: bad\n",
+        'Traceback (most recent call last):\n  File "x", line 1\nKeyError: 1\nmore\n',
+        "printed first\nTraceback (most recent call last):\n  ...\nValueError: x\n",
+        "42\n",
+        "",
+    ]
+    for want in wants:
+        # doctest's own parser computes the same for an example written with this output.
+        [example] = doctest.DocTestParser().get_examples(">>> f()\n" + want)
+        assert exception_message(want) == example.exc_msg, want
+    assert exception_message(wants[0]) == "ValueError: bad\n"
+    assert exception_message("42\n") is None
 
 
 def test_skipif_and_missing_packages() -> None:
@@ -158,7 +222,7 @@ def test_blocks_that_need_what_the_browser_lacks_are_found_from_the_chapter() ->
 
 
 def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Path) -> None:
-    pyodide_files = extension().pyodide_files
+    pyodide_files = extension("pyodide_runtime").pyodide_files
     from sphinx.errors import ExtensionError
 
     vendor = tmp_path / "vendor"
@@ -193,14 +257,16 @@ STARTER_JSON = re.compile(
 
 def test_the_workbook_editor_embeds_the_packages_starter_exactly() -> None:
     """The directive takes STARTER from the package when the book is built; never a copy."""
-    runinbrowser = extension()
+    workbook_editor = extension("workbook_editor")
     from autograd import workbook
 
     noted: list[str] = []
     env = SimpleNamespace(note_dependency=noted.append)
     state = SimpleNamespace(document=SimpleNamespace(settings=SimpleNamespace(env=env)))
     machine = SimpleNamespace(reporter=None)
-    directive = runinbrowser.WorkbookEditor("workbook-editor", [], {}, [], 1, 0, "", state, machine)
+    directive = workbook_editor.WorkbookEditor(
+        "workbook-editor", [], {}, [], 1, 0, "", state, machine
+    )
     [node] = directive.run()
     html = node.astext()
     assert node["format"] == "html" and node.get("workbook_editor")
@@ -208,11 +274,11 @@ def test_the_workbook_editor_embeds_the_packages_starter_exactly() -> None:
     assert json.loads(embedded) == workbook.STARTER
     assert "needs JavaScript" in html
     # The page is rebuilt when the starter's file changes.
-    assert noted == [str(Path(workbook.__file__).resolve())]
+    assert noted == [str(Path(workbook.__file__).resolve()), str(workbook.STARTER_PATH.resolve())]
 
 
 def test_no_starter_text_can_close_the_script_element() -> None:
-    html = extension().workbook_editor_html('x = "</script><b>"\n')
+    html = extension("workbook_editor").workbook_editor_html('x = "</script><b>"\n')
     [embedded] = STARTER_JSON.findall(html)
     assert json.loads(embedded) == 'x = "</script><b>"\n'
 
@@ -238,3 +304,37 @@ def test_check_workbook_gives_the_report_the_command_prints(tmp_path: Path, caps
 def test_check_workbook_refuses_a_step_out_of_range() -> None:
     with pytest.raises(ValueError, match="last_step must be 1 to 6, not 7"):
         check_workbook("", 7)
+
+
+def test_a_chapter_gives_the_reason_a_block_differs_in_the_browser(tmp_path: Path) -> None:
+    """``:browser-difference:`` on a block reaches the page's data; the build is unchanged."""
+    pytest.importorskip("sphinx", reason="Sphinx (the docs extra) is not installed")
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    root = Path(__file__).resolve().parents[1]
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(root / 'docs' / '_ext')!r})\n"
+        "extensions = ['runinbrowser']\n"
+        f"runinbrowser_pyodide = {str(root / 'vendor' / 'pyodide')!r}\n"
+        "runinbrowser_packages = []\n"
+    )
+    (src / "index.rst").write_text(
+        "Page\n====\n\n"
+        ".. doctest::\n   :browser-difference: The last bit\n      differs there.\n\n"
+        "   >>> 1 + 1\n   2\n\n"
+        ".. testcode::\n\n   print(3)\n\n.. testoutput::\n\n   3\n"
+    )
+    # docutils keeps directives and nodes in global registries: restore them afterwards.
+    with docutils_namespace():
+        app = Sphinx(src, src, tmp_path / "out", tmp_path / "doctrees", "html", status=None)
+        app.build()
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    [data] = re.findall(r'id="runinbrowser-data">(.*?)</script>', html, re.S)
+    doctest_unit, testcode_unit = json.loads(data)["units"]
+    assert doctest_unit["expected_difference"] == "The last bit differs there."
+    assert "expected_difference" not in testcode_unit
+    assert "browser-difference" not in html.replace("runinbrowser-data", "")

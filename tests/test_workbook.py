@@ -1,535 +1,599 @@
-"""The workbook's checker: right engines pass, and each classic mistake gets its diagnosis.
+"""The workbook's checker: right engines pass, and each typical mistake gets its diagnosis.
 
-Every broken engine is the correct seed-style engine in ``workbook_engines/closure_engine.py``
-with one bug put in by text substitution, so each test changes exactly one thing. The
-substitution helper insists that the text it replaces is there, so a reformatted engine
-cannot silently turn a broken engine back into a correct one.
+Every broken engine is a correct engine with one bug put in by text substitution: the
+seed-style closure engine (``workbook_engines/closure_engine.py``, ``_backward()`` reading
+``out.grad``) or the package's own (``_backward(out_grad)``), so each test changes exactly
+one thing, in the style where it matters. The substitution helper insists that the text it
+replaces is there, so a reformatted engine cannot silently turn a broken engine back into a
+correct one.
 """
 
 from __future__ import annotations
 
-import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import autograd.engine
 from autograd import workbook
-from autograd.workbook import FAIL, NOT_WRITTEN, PASS, STARTER, STEPS, check_file, check_source
+from autograd.workbook import (
+    BLOCKED,
+    FAIL,
+    NOT_WRITTEN,
+    PASS,
+    STARTER,
+    check_file,
+    check_source,
+)
+from autograd.workbook.diagnoses import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-CLOSURE_ENGINE = Path(__file__).parent / "workbook_engines" / "closure_engine.py"
-CORRECT = CLOSURE_ENGINE.read_text()
+CLOSURE = (Path(__file__).parent / "workbook_engines" / "closure_engine.py").read_text()
+BOOK = Path(autograd.engine.__file__).read_text()
+ENGINES = {"closure": CLOSURE, "book": BOOK}
 
 
-def broken(*replacements: tuple[str, str]) -> str:
-    """The correct closure engine with each (old, new) replaced; old must occur once."""
-    text = CORRECT
+def broken(style: str, *replacements: tuple[str, str]) -> str:
+    """The correct engine of ``style`` with each (old, new) replaced; old must occur once."""
+    text = ENGINES[style]
     for old, new in replacements:
-        assert text.count(old) == 1, f"expected exactly one {old!r} in the engine"
+        assert text.count(old) == 1, f"expected exactly one {old!r} in the {style} engine"
         text = text.replace(old, new)
     return text
 
 
 def with_backward(body: str) -> str:
-    """The correct engine with its backward() replaced by ``body`` (indented 8 spaces)."""
-    head = CORRECT[: CORRECT.index("    def backward(self):")]
+    """The closure engine with its backward() replaced by ``body`` (indented 8 spaces)."""
+    head = CLOSURE[: CLOSURE.index("    def backward(self):")]
     return head + "    def backward(self):\n" + body
 
 
-def statuses(report: workbook.Report) -> list[str]:
+def statuses(report: workbook.Report) -> list[workbook.Status]:
     return [result.status for result in report.steps]
 
 
-def diagnoses(report: workbook.Report, step: int) -> str:
-    return "\n".join(report.steps[step - 1].diagnoses)
+def said(report: workbook.Report, step: int) -> str:
+    """Everything the report says about ``step``: its diagnoses, cases and details."""
+    result = report.steps[step - 1]
+    lines = [result.note]
+    for diagnosis in result.diagnoses:
+        lines += [diagnosis.text, *diagnosis.details, diagnosis.section]
+        if diagnosis.case is not None:
+            lines.append(diagnosis.case.shown())
+    return "\n".join(lines)
 
 
-def grade(text: str) -> workbook.Report:
-    # No torch here, so the suite stays fast; test_torch_* cover the PyTorch reference.
-    return check_source(text, use_torch=False)
+def grade(text: str, **options: object) -> workbook.Report:
+    return check_source(text, **options)  # type: ignore[arg-type]
 
 
-# -- Engines that must pass ----------------------------------------------------------------
+def only_step_fails(report: workbook.Report, step: int) -> None:
+    """Step ``step`` fails, the earlier ones pass, the later ones pass or wait for it."""
+    found = statuses(report)
+    assert found[step - 1] == FAIL, report.format()
+    assert found[: step - 1] == [PASS] * (step - 1), report.format()
+    assert all(status in (PASS, BLOCKED) for status in found[step:]), report.format()
 
 
-def test_the_package_engine_passes_every_step() -> None:
+# -- Engines that must pass, and the starter --------------------------------------------------
+
+
+def test_the_package_engine_passes_every_step_in_a_child_process() -> None:
     report = check_file(autograd.engine.__file__)
     assert statuses(report) == [PASS] * 6, report.format()
-    assert report.passed
-    assert "Every step passes." in report.format()
+    assert report.passed and "Every step checked passes." in report.format()
 
 
-def test_a_seed_style_closure_engine_passes_every_step() -> None:
-    report = check_file(CLOSURE_ENGINE)
+def test_a_micrograd_style_closure_engine_passes_every_step() -> None:
+    report = grade(CLOSURE)
     assert statuses(report) == [PASS] * 6, report.format()
-    assert all(not result.note for result in report.steps)
 
 
-def test_the_starter_is_not_written_yet_at_every_step() -> None:
+def test_the_starter_is_six_steps_not_yet_written_and_fails() -> None:
     report = grade(STARTER)
-    assert statuses(report) == [NOT_WRITTEN] * 6, report.format()
+    assert statuses(report) == [NOT_WRITTEN] * 6
     assert not report.passed
-    assert "Traceback" not in report.format()
+    assert report.format().count("not yet written") == 6
 
 
-def test_a_half_written_step_says_which_method_is_left() -> None:
-    add = '        raise NotImplementedError("step 1: __add__ is not written yet")\n'
-    text = STARTER.replace(
-        add,
-        "        other = other if isinstance(other, Value) else Value(other)\n"
-        "        return Value(self.data + other.data, (self, other), '+')\n",
+def test_real_micrograd_is_told_its_backward_does_not_reset_interior_nodes() -> None:
+    # micrograd 0.1.0 has no tanh or exp, and its backward() neither resets interior nodes
+    # nor avoids recursion: the checker says so, in the step that teaches each.
+    micrograd = pytest.importorskip("micrograd.engine")
+    report = check_file(micrograd.__file__)
+    assert statuses(report)[:4] == [PASS] * 4, report.format()
+    assert statuses(report)[5] == FAIL
+    assert "RecursionError on a chain 10,000 nodes deep" in said(report, 6)
+    assert "does not reset the grad of the nodes that have inputs" in said(report, 6)
+    assert "x.grad is 135, expected 78 after the second backward()" in said(report, 6)
+
+
+# -- 1. The chain-rule factor, in every op and both styles ------------------------------------
+
+MISSING_FACTOR = {
+    "__add__": (
+        ("self.grad += out.grad\n            other.grad += out.grad",
+         "self.grad += 1.0\n            other.grad += 1.0"),
+        ("self.grad += 1.0 * out_grad\n            other.grad += 1.0 * out_grad",
+         "self.grad += 1.0\n            other.grad += 1.0"),
+    ),
+    "__mul__": (
+        ("self.grad += other.data * out.grad\n            other.grad += self.data * out.grad",
+         "self.grad += other.data\n            other.grad += self.data"),
+        ("self.grad += other.data * out_grad\n            other.grad += self.data * out_grad",
+         "self.grad += other.data\n            other.grad += self.data"),
+    ),
+    "__pow__": (
+        ("self.grad += other * self.data ** (other - 1) * out.grad",
+         "self.grad += other * self.data ** (other - 1)"),
+        ("self.grad += local * out_grad", "self.grad += local"),
+    ),
+    "tanh": (
+        ("self.grad += (1 - t**2) * out.grad", "self.grad += 1 - t**2"),
+        ("self.grad += (1.0 - t * t) * out_grad", "self.grad += 1.0 - t * t"),
+    ),
+    "relu": (
+        ("self.grad += (1.0 if self.data > 0 else 0.0) * out.grad",
+         "self.grad += 1.0 if self.data > 0 else 0.0"),
+        ("self.grad += (0.0 if self.data <= 0 else 1.0) * out_grad",
+         "self.grad += 0.0 if self.data <= 0 else 1.0"),
+    ),
+    "exp": (
+        ("self.grad += e * out.grad", "self.grad += e"),
+        ("self.grad += e * out_grad", "self.grad += e"),
+    ),
+}  # fmt: skip
+STEP = {"__add__": 1, "__mul__": 1, "__pow__": 2, "tanh": 5, "relu": 5, "exp": 5}
+
+
+@pytest.mark.parametrize("style", ["closure", "book"])
+@pytest.mark.parametrize("op", list(MISSING_FACTOR))
+def test_a_backward_without_the_upstream_factor_is_named(op: str, style: str) -> None:
+    old, new = MISSING_FACTOR[op][style == "book"]
+    report = grade(broken(style, (old, new)))
+    step = STEP[op]
+    assert statuses(report)[step - 1] == FAIL, report.format()
+    assert all(status != FAIL for status in statuses(report)[: step - 1])
+    text = said(report, step)
+    method = op if op.startswith("__") else f"{op}()"
+    assert f"{method}'s _backward does not multiply by the gradient arriving" in text
+    assert ("`out.grad`" if style == "closure" else "`out_grad`") in text
+    assert "out.grad = " in text  # the case shows the upstream gradient that exposed it
+
+
+# -- 2. Gradient feedback from step 1 ------------------------------------------------------
+
+
+@pytest.mark.parametrize("style", ["closure", "book"])
+def test_a_wrong_mul_derivative_fails_step_1_before_backward_is_written(style: str) -> None:
+    line = "self.grad += other.data * out" + (".grad" if style == "closure" else "_grad")
+    text = broken(style, (line, line.replace("other.data", "self.data")))
+    define = (
+        "    def backward(self):\n" if style == "closure" else "    def backward(self) -> None:\n"
     )
-    assert text != STARTER
-    report = grade(text)
-    assert report.steps[0].status == NOT_WRITTEN
-    assert report.steps[0].note == "__mul__ still to write"
-
-
-def test_before_backward_exists_the_early_steps_check_values_only() -> None:
-    # The starter's step 1 filled in, but backward() still a stub: values can be checked.
-    closure = CORRECT[CORRECT.index("    def __add__") : CORRECT.index("    def __pow__")]
-    stub_start = STARTER.index("    def __add__")
-    stub_end = STARTER.index("    def __pow__")
-    text = STARTER[:stub_start] + closure + STARTER[stub_end:]
-    report = grade(text)
-    assert report.steps[0].status == PASS
-    assert report.steps[0].note == "values only: gradients wait for backward(), step 6"
-    assert report.steps[5].status == NOT_WRITTEN
+    text = text.replace(define, define + '        raise NotImplementedError("step 6")\n')
+    report = grade(text, last_step=5)
+    assert statuses(report)[0] == FAIL, report.format()
+    assert "__mul__ has the wrong local derivative for its left operand (self)" in said(report, 1)
     assert not report.passed
 
 
-# -- One bug, one diagnosis ----------------------------------------------------------------
+@pytest.mark.parametrize("style", ["closure", "book"])
+def test_exp_is_not_graded_at_a_degenerate_point(style: str) -> None:
+    # self.data * e equals e at x = 1, the old checker's only point for exp.
+    line = "self.grad += e * out" + (".grad" if style == "closure" else "_grad")
+    report = grade(broken(style, (line, line.replace("e *", "self.data * e *"))))
+    only_step_fails(report, 5)
+    assert "exp() has the wrong local derivative" in said(report, 5)
 
 
-def test_assignment_instead_of_accumulation() -> None:
+@pytest.mark.parametrize("style", ["closure", "book"])
+def test_assignment_instead_of_accumulation(style: str) -> None:
+    line = "other.grad += self.data * out" + (".grad" if style == "closure" else "_grad")
+    report = grade(broken(style, (line, line.replace("+=", "="))))
+    only_step_fails(report, 1)
+    assert "`=` instead of `+=` in __mul__'s _backward" in said(report, 1)
+    assert "Read: Gradient accumulation" in report.format()
+
+
+def test_assignment_in_the_self_line_shows_only_with_two_nodes() -> None:
+    report = grade(broken("closure", ("self.grad += out.grad", "self.grad = out.grad")))
+    only_step_fails(report, 1)
+    assert "(the line for self)" in said(report, 1) and "(x + y) + x" in said(report, 1)
+
+
+def test_a_missing_backward_line_names_the_input() -> None:
+    report = grade(broken("closure", ("            other.grad += out.grad\n", "")))
+    only_step_fails(report, 1)
+    assert "never adds to the grad of its right operand (other)" in said(report, 1)
+
+
+def test_a_backward_never_attached_gives_no_gradient_at_all() -> None:
+    line = "        out._backward = _backward\n        return out\n\n    def relu(self):"
+    report = grade(broken("closure", (line, "        return out\n\n    def relu(self):")))
+    only_step_fails(report, 5)
+    assert "no gradient reaches any input of tanh()" in said(report, 5)
+
+
+def test_wrong_value_and_unwrapped_number() -> None:
     report = grade(
-        broken(
-            ("self.grad += other.data * out.grad", "self.grad = other.data * out.grad"),
-            ("other.grad += self.data * out.grad", "other.grad = self.data * out.grad"),
-        )
+        broken("closure", ("Value(self.data * other.data", "Value(self.data + other.data"))
     )
     assert statuses(report)[0] == FAIL
-    text = diagnoses(report, 1)
-    assert "`=` instead of `+=` in __mul__'s _backward" in text
-    assert "x * x   with x = 2" in text  # the smallest failing expression
-    assert "x.grad is 2, expected 4" in text
-    assert statuses(report)[1:] == [PASS] * 5
+    assert "__mul__ computes the wrong value" in said(report, 1)
+    wrap = "        other = other if isinstance(other, Value) else Value(other)\n"
+    text = CLOSURE.replace(wrap, "", 1)
+    report = grade(text)
+    assert "must accept a plain number" in said(report, 1)
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "line", "expression"),
-    [
-        ("self.grad += out.grad", "self.grad = out.grad", "self", "(x + y) + x"),
-        (
-            "self.grad += other.data * out.grad",
-            "self.grad = other.data * out.grad",
-            "self",
-            "(x * y) * x",
-        ),
-    ],
-)
-def test_assignment_in_one_line_only_is_found_and_the_line_named(old, new, line, expression):
-    # x + x and x * x cannot see a `=` in the line that runs first; two nodes can.
-    report = grade(broken((old, new)))
-    text = diagnoses(report, 1)
-    assert f"(the line for {line})" in text
-    assert f"{expression}   with x = 2, y = -3" in text
-    assert statuses(report)[1:] == [PASS] * 5
+def test_exit_status_is_zero_only_when_every_step_checked_passes(tmp_path: Path) -> None:
+    engine = tmp_path / "engine.py"
+    engine.write_text(broken("closure", ("self.grad += e * out.grad", "self.grad += e")))
+    assert workbook.main(["check", str(engine), "--step", "4"]) == 0
+    assert workbook.main(["check", str(engine), "--step", "5"]) == 1
+    assert workbook.main(["check", str(engine)]) == 1
 
 
-def test_assignment_in_a_one_input_operation() -> None:
-    report = grade(
-        broken(("self.grad += (1 - t**2) * out.grad", "self.grad = (1 - t**2) * out.grad"))
-    )
-    assert statuses(report) == [PASS, PASS, PASS, PASS, FAIL, PASS]
-    text = diagnoses(report, 5)
-    assert "`=` instead of `+=` in tanh()'s _backward" in text
-    assert "x + x.tanh()   with x = 0.5" in text
+# -- 3. backward() as the book teaches it ----------------------------------------------------
 
-
-def test_wrong_local_derivative_names_the_operation_and_the_input() -> None:
-    report = grade(
-        broken(("other.grad += self.data * out.grad", "other.grad += other.data * out.grad"))
-    )
-    text = diagnoses(report, 1)
-    assert "__mul__ has the wrong local derivative for its right operand (other)" in text
-    assert "x * y   with x = 2, y = -3" in text
-    assert "y.grad is -3, expected 2" in text
-    assert "x.grad" not in text  # the left operand's gradient is right
-
-
-def test_wrong_local_derivative_in_an_activation() -> None:
-    report = grade(broken(("(1 - t**2)", "(1 - t)")))
-    assert statuses(report) == [PASS, PASS, PASS, PASS, FAIL, PASS]
-    text = diagnoses(report, 5)
-    assert "tanh() has the wrong local derivative for its input (self)" in text
-    assert "x.grad is 0.537883, expected 0.786448" in text
-
-
-def test_missing_backward_line_for_one_input() -> None:
-    report = grade(broken(("            other.grad += out.grad\n", "")))
-    text = diagnoses(report, 1)
-    assert "__add__'s _backward never adds to the grad of its right operand (other)" in text
-    assert "x + y   with x = 2, y = -3" in text
-    assert "y.grad is 0, expected 1" in text
-
-
-def test_backward_never_attached_to_the_result() -> None:
-    report = grade(
-        broken(
-            (
-                '        out = Value(t, (self,), "tanh")\n',
-                '        out = Value(t, (self,), "tanh")\n        return out\n',
-            )
-        )
-    )
-    assert statuses(report) == [PASS, PASS, PASS, PASS, FAIL, PASS]
-    text = diagnoses(report, 5)
-    assert "no gradient reaches any input of tanh(): is `out._backward = _backward` missing" in text
-    assert "x.tanh()   with x = 0.5" in text
-
-
-def test_backward_walking_the_order_forwards() -> None:
-    report = grade(broken(("for node in reversed(topo):", "for node in topo:")))
-    assert statuses(report)[5] == FAIL
-    text = diagnoses(report, 6)
-    assert "before that node has its gradient" in text
-    assert "(x * 2 + 1) * 3   with x = 2" in text
-    # Only one diagnosis: the later step 6 checks fail for the same reason.
-    assert len(report.steps[5].diagnoses) == 1
-    assert statuses(report)[:5] == [PASS] * 5
-    assert "wait for backward(), step 6" in report.steps[0].note
-
-
-BREADTH_FIRST = """\
-        self.grad = 1.0
-        queue, seen = [self], {self}
-        while queue:
-            node = queue.pop(0)
-            node._backward()
-            for child in node._prev:
-                if child not in seen:
-                    seen.add(child)
-                    queue.append(child)
-"""
-
-DEPTH_FIRST_CALLS = """\
-        self.grad = 1.0
-        seen = set()
-
-        def visit(node):
-            if node not in seen:
-                seen.add(node)
-                node._backward()
+POSTORDER = """\
+        topo = []
+        stack = [(self, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                topo.append(node)
+            else:
+                stack.append((node, True))
                 for child in node._prev:
-                    visit(child)
-
-        visit(self)
+                    stack.append((child, False))
 """
-
-RECURSIVE_SORT = """\
-        topo, visited = [], set()
-
-        def build_topo(v):
-            if v not in visited:
-                visited.add(v)
-                for child in v._prev:
-                    build_topo(child)
-                topo.append(v)
-
-        build_topo(self)
-        self.grad = 1.0
+THEN_WALK = """\
+        for node in topo:
+            if node._prev:
+                node.grad = 0.0
+        self.grad += 1.0
         for node in reversed(topo):
             node._backward()
 """
 
 
-@pytest.mark.parametrize(
-    ("body", "expression"),
-    [
-        (BREADTH_FIRST, "h = x * 3; h * (h + 1)   with x = 2"),
-        (DEPTH_FIRST_CALLS, "h = x * 3; h * (h + 1)   with x = 2"),
-    ],
-    ids=["breadth-first", "depth-first-without-sorting"],
+def test_no_visited_set_is_diagnosed_as_a_backward_running_twice() -> None:
+    report = grade(with_backward(POSTORDER + THEN_WALK))
+    only_step_fails(report, 6)
+    assert "a node's _backward runs more than once" in said(report, 6)
+    assert "keep a set of visited nodes" in said(report, 6)
+
+
+def test_duplicates_removed_afterwards_are_too_slow_on_a_reuse_heavy_graph() -> None:
+    # Right gradients, but 2 ** 24 visits: only the short time limit shows it.
+    dedupe = "        topo = list(dict.fromkeys(topo))\n"
+    started = time.perf_counter()
+    report = grade(with_backward(POSTORDER + dedupe + THEN_WALK))
+    assert time.perf_counter() - started < 10
+    only_step_fails(report, 6)
+    assert "still running after 2 s on 24 levels of `y = y + y`" in said(report, 6)
+    assert "keep a set of visited nodes" in said(report, 6)
+
+
+MICROGRAD_WALK = (
+    "        self.grad = 1.0\n        for node in reversed(topo):\n            node._backward()\n"
 )
-def test_shared_node_passing_its_gradient_early(body: str, expression: str) -> None:
-    report = grade(with_backward(body))
-    text = diagnoses(report, 6)
-    assert "backward() visits nodes in the wrong order" in text
-    assert expression in text
-    assert "x.grad is 21, expected 39" in text
-    # h did collect the right total, so this is not mistaken for `=`.
-    assert "`=`" not in report.format()
-    assert statuses(report)[:5] == [PASS] * 5
-
-
-def test_recursive_topological_sort_on_a_deep_chain() -> None:
-    report = grade(with_backward(RECURSIVE_SORT))
-    assert statuses(report) == [PASS] * 5 + [FAIL]
-    text = diagnoses(report, 6)
-    assert "RecursionError on a chain 10,000 nodes deep" in text
-    assert "recursive topological sort" in text
-    assert len(report.steps[5].diagnoses) == 1  # shallow graphs are fine
-
-
-def test_reflected_operators_missing() -> None:
-    report = grade(
-        broken(
-            ("    def __radd__(self, other):\n        return self + other\n", ""),
-            ("    def __rmul__(self, other):\n        return self * other\n", ""),
-        )
-    )
-    assert statuses(report) == [PASS, PASS, PASS, FAIL, PASS, PASS]
-    text = diagnoses(report, 4)
-    assert "4 * x raises TypeError: unsupported operand type(s) for *: 'int' and 'Value'" in text
-    assert "looks for Value.__rmul__, which is missing" in text
-    assert "looks for Value.__radd__, which is missing" in text
-
-
-def test_wrong_forward_value() -> None:
-    report = grade(
-        broken(
-            (
-                'Value(self.data * other.data, (self, other), "*")',
-                'Value(self.data + other.data, (self, other), "*")',
-            )
-        )
-    )
-    text = diagnoses(report, 1)
-    assert "__mul__ computes the wrong value: its result's .data is -1, expected -6" in text
-    assert "x * y   with x = 2, y = -3" in text
-    # Later steps built on * fail too, but are not blamed for it.
-    assert diagnoses(report, 3) == (
-        "-x, x - y and x / y use __mul__ (step 1), which does not pass yet: fix that first."
-    )
-
-
-def test_plain_number_operand_not_wrapped() -> None:
-    report = grade(
-        broken(
-            (
-                "        other = other if isinstance(other, Value) else Value(other)\n"
-                "        out = Value(self.data + other.data",
-                "        out = Value(self.data + other.data",
-            )
-        )
-    )
-    text = diagnoses(report, 1)
-    assert "x + 5 raises AttributeError: 'int' object has no attribute 'data'" in text
-    assert "Wrap it first" in text
-
-
-def test_a_derived_operation_cut_off_from_the_graph() -> None:
-    report = grade(broken(("        return self * -1", "        return Value(-self.data)")))
-    text = diagnoses(report, 3)
-    assert "__neg__ gives its input (self) no gradient" in text
-    assert "-x   with x = 2" in text
-
-
-def test_tanh_formula_that_overflows() -> None:
-    report = grade(
-        broken(
-            (
-                "t = math.tanh(self.data)",
-                "t = (math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)",
-            )
-        )
-    )
-    text = diagnoses(report, 5)
-    assert "x.tanh() raises OverflowError" in text
-    assert "with x = 400" in text
-
-
-def test_backward_that_never_seeds_the_output() -> None:
-    report = grade(broken(("        self.grad = 1.0\n", "")))
-    assert statuses(report) == [PASS] * 5 + [FAIL]
-    assert "passes no gradient at all: it must first set the output's own grad to 1.0" in (
-        diagnoses(report, 6)
-    )
-    # The operations are not blamed for it.
-    assert all("values only" in result.note for result in report.steps[:5])
-
-
-def test_backward_and_operations_that_disagree_on_the_calling_convention() -> None:
-    report = grade(broken(("node._backward()", "node._backward(node.grad)")))
-    text = diagnoses(report, 6)
-    assert "backward() fails on (x + y).backward(): TypeError" in text
-    assert "takes 0 positional arguments but 1 was given" in text
-
-
-def test_a_value_that_defines_eq_cannot_go_into_a_set() -> None:
-    report = grade(
-        broken(
-            (
-                "    def __repr__(self):",
-                "    def __eq__(self, other):\n        return self.data == other.data\n\n"
-                "    def __repr__(self):",
-            )
-        )
-    )
-    assert statuses(report)[5] == FAIL
-    text = diagnoses(report, 6)
-    assert "TypeError: unhashable type: 'Value'" in text
-    assert "defines __eq__ loses its hash" in text
-
-
-# -- The reader's file must never crash or hang the checker --------------------------------
+CORRECT_ORDER = CLOSURE[
+    CLOSURE.index("        topo, visited") : CLOSURE.index("        for node in topo:")
+]
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("walk", "expected"),
     [
-        (CORRECT + "\ndef broken(:\n", "cannot be imported: SyntaxError"),
-        (CORRECT + "\nraise RuntimeError('half-finished')\n", "RuntimeError: half-finished"),
-        (CORRECT + "\nimport sys\nsys.exit(3)\n", "SystemExit: 3"),
-        (CORRECT + "\nname = input('x? ')\n", "EOFError"),
-        ("x = 1\n", "defines no class Value"),
-        (CORRECT.replace("self.grad = 0.0", "self.grad = None"), "grad None"),
-    ],
-    ids=["syntax", "exception", "exit", "input", "no-class", "bad-constructor"],
-)
-def test_a_file_that_cannot_be_graded_gets_a_plain_report(text: str, message: str) -> None:
-    report = grade(text)
-    assert message in report.format()
-    assert not report.steps and not report.passed
-    assert "Traceback" not in report.format()
-
-
-def test_an_endless_loop_is_stopped() -> None:
-    looping = with_backward("        while True:\n            pass\n")
-    report = check_source(looping, use_torch=False, seconds=0.2)
-    assert statuses(report)[5] == FAIL
-    assert "still running after 0.2 s" in diagnoses(report, 6)
-
-
-def test_an_operation_that_hangs_is_timed_out_once_not_in_every_check() -> None:
-    looping = broken(
+        (  # micrograd's own: the interior nodes keep the first call's gradients
+            "        self.grad = 1.0\n        for node in reversed(topo):\n"
+            "            node._backward()\n",
+            "does not reset the grad of the nodes that have inputs",
+        ),
+        (  # PyTorch's zero_grad inside backward(): the leaves no longer add up
+            "        for node in topo:\n            node.grad = 0.0\n        self.grad = 1.0\n"
+            "        for node in reversed(topo):\n            node._backward()\n",
+            "sets the leaves' grad back to 0",
+        ),
         (
-            "        out = Value(self.data + other.data",
-            "        while True:\n            pass\n        out = Value(self.data + other.data",
-        )
+            "        self.grad = 1.0\n        for node in topo:\n            node._backward()\n",
+            "walk the topological order backwards",
+        ),
+        (
+            "        for node in reversed(topo):\n            node._backward()\n",
+            "must first set the output's own grad to 1.0",
+        ),
+        (
+            THEN_WALK.replace("node._backward()", "node._backward(node.grad)"),
+            "disagree on how the gradient gets in",
+        ),
+    ],
+)
+def test_each_backward_mistake_has_its_own_diagnosis(walk: str, expected: str) -> None:
+    report = grade(with_backward(CORRECT_ORDER + walk))
+    only_step_fails(report, 6)
+    assert expected in said(report, 6)
+    # One mistake, one diagnosis: the later cases that fail for the same reason say nothing.
+    assert len(report.steps[5].diagnoses) == 1, report.format()
+
+
+def test_the_books_numbers_for_two_backward_calls() -> None:
+    # The diamond a = 3x, b = a + 1, c = a * b at x = 2: 39, then 78 (135 without the reset).
+    walk = MICROGRAD_WALK
+    report = grade(with_backward(CORRECT_ORDER + walk))
+    assert "x.grad is 135, expected 78 after the second backward()" in said(report, 6)
+    zeroing = (
+        "            if node._prev:\n                node.grad = 0.0",
+        "            node.grad = 0.0",
     )
-    report = check_source(looping, use_torch=False, seconds=0.2)
-    assert "x + y raises TookTooLong: still running after 0.2 s" in diagnoses(report, 1)
-    assert "uses __add__ (step 1), which does not pass yet" in diagnoses(report, 6)
+    report = grade(broken("book", zeroing))
+    only_step_fails(report, 6)
+    assert "x.grad is 6, expected 12 after the second backward()" in said(report, 6)
 
 
-def test_an_endless_loop_at_import_is_stopped() -> None:
-    report = check_source(CORRECT + "\nwhile True:\n    pass\n", use_torch=False, seconds=0.2)
-    assert "cannot be imported: TookTooLong: still running after 0.2 s" in report.format()
+@pytest.mark.parametrize("style", ["closure", "book"])
+def test_walking_the_order_forwards_in_either_style(style: str) -> None:
+    old = "for node in reversed(topo):" if style == "closure" else "for node in reversed(order):"
+    report = grade(broken(style, (old, old.replace("reversed(", "(").replace("):", "):", 1))))
+    only_step_fails(report, 6)
+    assert "walk the topological order backwards" in said(report, 6)
 
 
-def test_without_a_timer_signal_the_checker_grades_without_a_time_limit(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """As in the browser: Pyodide's signal module has no setitimer (checked in tests/browser)."""
-    import signal
+def test_a_recursive_topological_sort_dies_on_the_deep_chain() -> None:
+    recursive = (
+        "        topo, visited = [], set()\n\n"
+        "        def build(v):\n            if v not in visited:\n                visited.add(v)\n"
+        "                for child in v._prev:\n                    build(child)\n"
+        "                topo.append(v)\n\n        build(self)\n"
+    )
+    report = grade(with_backward(recursive + THEN_WALK))
+    only_step_fails(report, 6)
+    assert "RecursionError on a chain 10,000 nodes deep" in said(report, 6)
+    assert "topological-order.md#why-iterative-not-recursive" in said(report, 6) or (
+        "recursion" in said(report, 6)
+    )
 
-    monkeypatch.delattr(signal, "setitimer")
-    report = check_source(CORRECT, use_torch=False, seconds=0.001)
+
+def test_a_value_that_defines_eq_cannot_go_into_backwards_set() -> None:
+    eq = "    def __eq__(self, other):\n        return self.data == other.data\n\n"
+    report = grade(broken("closure", ("    def __repr__", eq + "    def __repr__")))
+    only_step_fails(report, 6)
+    assert "leave __eq__ out of Value" in said(report, 6)
+
+
+# -- Reflected operators, blocked steps -------------------------------------------------------
+
+
+@pytest.mark.parametrize("style", ["closure", "book"])
+def test_radd_returning_other_plus_self_is_explained(style: str) -> None:
+    old = "return self + other" + (
+        "" if style == "closure" else "  # other + self; addition commutes"
+    )
+    report = grade(broken(style, (old, "return other + self")))
+    assert statuses(report)[3] == FAIL, report.format()
+    assert "__radd__ calls itself forever: `other + self`" in said(report, 4)
+    assert "Return `self + other`" in said(report, 4)
+
+
+def test_a_later_step_is_blocked_by_an_earlier_one_not_failed() -> None:
+    report = grade(broken("closure", ("other.grad += out.grad", "other.grad += 2 * out.grad")))
+    assert statuses(report)[0] == FAIL
+    # `x + x ** 2` (step 2) and the tanh/relu/exp sums (step 5) use the broken +.
+    assert report.steps[1].status is BLOCKED and report.steps[1].blocked_by == 1
+    assert "blocked by step 1" in report.format()
+    assert "Next: step 1" in report.format()
+
+
+def test_missing_reflected_operators() -> None:
+    text = CLOSURE.replace(
+        "    def __radd__(self, other):\n        return self + other\n\n", ""
+    ).replace("    def __rmul__(self, other):\n        return self * other\n\n", "")
+    report = grade(text)
+    assert statuses(report)[3] == FAIL
+    assert "reflected operators are not written" in said(report, 4)
+
+
+def test_tanh_from_exp_overflows() -> None:
+    formula = "(math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)"
+    report = grade(broken("closure", ("t = math.tanh(self.data)", f"t = {formula}")))
+    only_step_fails(report, 5)
+    assert "compute tanh with math.tanh" in said(report, 5)
+
+
+# -- 4. The learner's engine in its own process -------------------------------------------------
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "engine.py") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_value_imported_from_the_package_is_reported(tmp_path: Path) -> None:
+    report = check_file(write(tmp_path, "from autograd.engine import Value\n"))
+    assert "does not define Value itself: its Value comes from autograd.engine" in report.problem
+    subclass = "from autograd.engine import Value as V\n\n\nclass Value(V):\n    pass\n"
+    report = check_file(write(tmp_path, subclass))
+    assert "does not define Value.__add__ itself" in report.problem
+    assert not report.passed
+
+
+def test_replacing_math_isclose_cannot_fake_a_pass(tmp_path: Path) -> None:
+    text = broken("closure", ("self.grad += e * out.grad", "self.grad += e"))
+    text += "\nmath.isclose = lambda *args, **keywords: True\n"
+    only_step_fails(check_file(write(tmp_path, text)), 5)
+    only_step_fails(grade(text), 5)  # the browser's grader binds isclose before any learner code
+
+
+def test_os_exit_cannot_end_the_check_with_success(tmp_path: Path) -> None:
+    report = check_file(write(tmp_path, CLOSURE + "\nimport os\nos._exit(0)\n"))
+    assert "ended the checker's process" in report.problem and not report.passed
+    inside = broken("closure", ("            self.grad += e * out.grad", "            os._exit(0)"))
+    report = check_file(write(tmp_path, "import os\n" + inside))
+    assert statuses(report)[4] == FAIL and "ended the checker's process" in said(report, 5)
+    engine = write(tmp_path, CLOSURE + "\nimport os\nos._exit(0)\n")
+    assert workbook.main(["check", str(engine)]) == 1
+
+
+LOOP_IN_ADD = """\
+        import time
+        while True:
+            try:
+                time.sleep(0.001)
+            except BaseException:
+                pass
+"""
+
+
+def test_catching_everything_in_an_endless_loop_cannot_outlast_the_limit(tmp_path: Path) -> None:
+    wrap = "        other = other if isinstance(other, Value) else Value(other)\n"
+    text = CLOSURE.replace(wrap, wrap + LOOP_IN_ADD, 1)
+    text = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + text
+    for report in (check_file(write(tmp_path, text), seconds=1), grade(text, seconds=0.5)):
+        assert statuses(report)[0] == FAIL
+        assert "still running after" in said(report, 1) and "an endless loop?" in said(report, 1)
+        assert "in Value.__add__" in said(report, 1)
+
+
+def test_an_endless_loop_at_import(tmp_path: Path) -> None:
+    text = CLOSURE + "\nwhile True:\n    pass\n"
+    report = check_file(write(tmp_path, text), seconds=1)
+    assert "is still running after 1 s while imported: an endless loop? (line" in report.problem
+    assert "still running after 0.5 s while imported" in grade(text, seconds=0.5).problem
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        b"\xef\xbb\xbf" + CLOSURE.encode(),
+        b"# -*- coding: latin-1 -*-\n# d\xe9riv\xe9e\n" + CLOSURE.encode(),
+    ],
+)
+def test_the_file_is_read_as_python_reads_it(tmp_path: Path, encoded: bytes) -> None:
+    report = check_file(write(tmp_path, encoded))
     assert statuses(report) == [PASS] * 6, report.format()
-    assert "TookTooLong" not in report.format()
 
 
-def test_what_the_engine_prints_is_counted_not_shown() -> None:
-    report = grade(
-        broken(("        self.grad = 1.0\n", "        print('hello')\n        self.grad = 1.0\n"))
+def test_printing_is_counted_not_shown(tmp_path: Path) -> None:
+    text = broken("closure", ("            self.grad += e * out.grad", "            print('e', e)\n"
+                              "            self.grad += e * out.grad"))  # fmt: skip
+    lines: list[str] = []
+    report = check_file(write(tmp_path, text), echo=lines.append)
+    assert report.passed
+    assert report.printed_lines > 0
+    assert f"Your engine printed {report.printed_lines} lines" in "\n".join(lines)
+    assert not any(line.startswith("e ") for line in lines)
+
+
+# -- 5. A report that talks to a learner -------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "autograd.workbook", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
-    assert report.passed
-    assert "hello" not in report.format()
-    assert "printed" in report.format()
 
 
-# -- References ----------------------------------------------------------------------------
+def test_each_line_is_printed_as_soon_as_it_is_known(tmp_path: Path) -> None:
+    old = "        out = Value(self.data**other"
+    text = broken("closure", (old, "        while True:\n            pass\n" + old))
+    process = run_cli("check", str(write(tmp_path, text)), "--time-limit", "4")
+    assert process.stdout is not None
+    first = [process.stdout.readline() for _ in range(2)]
+    started = time.monotonic()
+    assert first[0].startswith("Checking engine.py") and "step 1" in first[1]
+    assert process.poll() is None  # step 1's line came while step 2 was still being checked
+    rest = process.stdout.read()
+    assert time.monotonic() - started > 2
+    assert "... __pow__: still running after 4 s: an endless loop?" in rest or (
+        "still running after 4 s: an endless loop? (line" in rest
+    )
+    assert process.wait() == 1
 
 
-def test_finite_differences_and_torch_agree_on_every_expected_gradient() -> None:
-    torch = pytest.importorskip("torch")
-    for step in STEPS:
-        for case in step.cases:
-            reference = workbook._reference(case, torch)
-            for name, grad in reference.grads.items():
-                assert reference.torch_grads[name] == pytest.approx(grad, rel=1e-6, abs=1e-9), (
-                    case.code,
-                    name,
-                )
+def test_ctrl_c_prints_one_line(tmp_path: Path) -> None:
+    old = "        out = Value(self.data**other"
+    text = broken("closure", (old, "        while True:\n            pass\n" + old))
+    process = run_cli("check", str(write(tmp_path, text)))
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert out.strip().splitlines()[-1].startswith("Stopped (Ctrl-C)")
+    assert "Traceback" not in err and err == ""
 
 
-def test_torch_catches_an_error_too_small_for_finite_differences() -> None:
-    pytest.importorskip("torch")
-    # A derivative wrong by one part in 10**8 is inside the finite differences' tolerance.
-    text = broken(("(1 - t**2) * out.grad", "(1 - t**2) * (1 + 1e-8) * out.grad"))
-    assert grade(text).passed
-    report = check_source(text)
-    assert statuses(report)[4] == FAIL
-    assert "tanh() has the wrong local derivative" in diagnoses(report, 5)
+def test_step_n_runs_only_the_cases_up_to_step_n(tmp_path: Path) -> None:
+    # backward() hangs, but --step 1 never calls it, so the check ends at once.
+    text = with_backward("        while True:\n            pass\n")
+    started = time.monotonic()
+    assert workbook.main(["check", str(write(tmp_path, text)), "--step", "5"]) == 0
+    assert time.monotonic() - started < 8
 
 
-def test_without_torch_the_checker_uses_finite_differences(monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now fails
-    report = check_file(autograd.engine.__file__)
-    assert report.passed
-    assert "(PyTorch is not installed)" in report.format()
-    report = check_source(broken(("(1 - t**2)", "(1 - t)")))
-    assert "tanh() has the wrong local derivative" in diagnoses(report, 5)
-
-
-# -- The command line ------------------------------------------------------------------------
-
-
-def test_start_writes_the_starter_and_never_overwrites(tmp_path, capsys) -> None:
+def test_check_accepts_the_folder_that_start_made(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "mine"
     assert workbook.main(["start", str(folder)]) == 0
-    engine = folder / "engine.py"
-    assert engine.read_text() == STARTER
-    assert "--step 1" in capsys.readouterr().out
-    engine.write_text("# my work\n")
-    assert workbook.main(["start", str(folder)]) == 1
-    assert "already exists" in capsys.readouterr().err
-    assert engine.read_text() == "# my work\n"
-
-
-def test_check_exit_status_and_step_option(tmp_path, capsys) -> None:
-    engine = tmp_path / "engine.py"
-    engine.write_text(with_backward(RECURSIVE_SORT))
-    assert workbook.main(["check", str(engine), "--no-torch"]) == 1
-    assert "step 6" in capsys.readouterr().out
-    # Steps 1 to 5 pass, so checking only up to step 5 succeeds and shows no step 6.
-    assert workbook.main(["check", str(engine), "--no-torch", "--step", "5"]) == 0
-    out = capsys.readouterr().out
-    assert "step 5" in out and "step 6" not in out
-    engine.write_text(CORRECT)
-    assert workbook.main(["check", str(engine), "--no-torch"]) == 0
+    assert (folder / "engine.py").read_text() == STARTER
+    capsys.readouterr()
+    assert workbook.main(["check", str(folder)]) == 1
+    assert capsys.readouterr().out.count("not yet written") == 6
+    (folder / "engine.py").write_text(CLOSURE)
+    assert workbook.main(["check", str(folder)]) == 0
+    assert workbook.main(["start", str(folder)]) == 1  # never overwrites
     assert workbook.main(["check", str(tmp_path / "missing.py")]) == 1
 
 
-def test_the_commands_run_without_torch_in_a_fresh_interpreter(tmp_path) -> None:
-    # A fresh process in which torch cannot be imported, as on a machine without it.
+def test_pytorch_is_imported_only_on_request(tmp_path: Path) -> None:
+    engine = write(tmp_path, CLOSURE)
     script = (
-        "import sys; sys.modules['torch'] = None\n"
-        "from autograd.workbook import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
+        "import sys\nfrom autograd.workbook import main\n"
+        f"status = main(['check', {str(engine)!r}])\n"
+        "sys.exit(10 * ('torch' in sys.modules) + status)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env
-        )
-
-    started = run("start", str(tmp_path))
-    assert started.returncode == 0, started.stderr
-    checked = run("check", str(tmp_path / "engine.py"))
-    assert checked.returncode == 1
-    assert checked.stdout.count("not yet written") == 6
-    assert "(PyTorch is not installed)" in checked.stdout
-    assert checked.stderr == ""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Expected numbers come from central finite differences." in done.stdout
 
 
-def test_the_readme_commands_work_as_written(tmp_path) -> None:
+def test_with_torch_every_gradient_is_compared_with_pytorch_too(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    report = check_file(write(tmp_path, CLOSURE), use_torch=True)
+    assert report.passed and "PyTorch (float64)" in report.references
+
+
+def test_every_diagnosis_points_to_a_section_that_exists() -> None:
+    import re
+
+    for title, address in SECTIONS.values():
+        chapter, _, anchor = address.partition("#")
+        text = (ROOT / "docs" / chapter).read_text()
+        assert title.split(":")[0] in text.splitlines()[0], (title, chapter)
+        if anchor:
+            slugs = set()
+            for heading in re.findall(r"^#{1,3} (.+)$", text, flags=re.M):
+                slug = re.sub(r"[^\w\- ]", "", heading.lower()).strip().replace(" ", "-")
+                slugs.add(slug)
+            assert anchor in slugs, (address, sorted(slugs))
+
+
+def test_the_readme_commands_work_as_written(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     commands = [
         line.split("#")[0].split() for line in readme.splitlines() if "-m autograd.workbook" in line
@@ -554,3 +618,36 @@ def test_each_engine_chapter_ends_with_a_workbook_step(chapter: str) -> None:
     turn = text[text.index("## Your turn") :]
     assert "(workbook.md)" in turn
     assert "## " not in turn[len("## Your turn") :]  # the last section of the chapter
+
+
+def test_no_module_of_the_package_is_over_400_lines() -> None:
+    for module in (ROOT / "autograd" / "workbook").glob("*.py"):
+        assert len(module.read_text().splitlines()) <= 400, module.name
+
+
+def test_finite_differences_and_torch_agree_on_every_expected_gradient() -> None:
+    # The catalogue's expected numbers come from finite differences by default: PyTorch in
+    # float64 must agree with every one of them, upstream gradient included.
+    torch = pytest.importorskip("torch")
+    from autograd.workbook.catalogue import CASES
+    from autograd.workbook.references import reference
+
+    for case in CASES:
+        expected = reference(case, torch)
+        assert expected.torch_grads is not None
+        for name, value in expected.grads.items():
+            assert expected.torch_grads[name] == pytest.approx(value, rel=1e-6, abs=1e-6), (
+                case.shown(),
+                name,
+            )
+
+
+def test_the_test_points_avoid_zero_and_one_and_the_upstream_is_never_one() -> None:
+    from autograd.workbook.catalogue import CASES
+
+    manual = [case for case in CASES if case.mode == "manual"]
+    assert len(manual) > 30
+    for case in manual:
+        assert abs(case.upstream) >= 1.5, case.shown()
+        for _, value in case.inputs:
+            assert abs(value) >= 0.3 and abs(abs(value) - 1) >= 0.2, case.shown()

@@ -40,7 +40,7 @@ FENCE = re.compile(
 )
 OPTION = re.compile(r"^:(?P<name>[\w-]+):[ \t]*(?P<value>.*)$")
 # The options a test block in this book may have; anything else must be taught to the reader.
-KNOWN_OPTIONS = {"skipif", "hide", "options"}
+KNOWN_OPTIONS = {"skipif", "hide", "options", "browser-difference"}
 
 # Functions of the C math library whose last bit may differ between machines.
 LIBM = ("tanh", "exp", "log", "sin", "cos", "tan", "atan", "expm1", "log1p", "log2", "log10")
@@ -50,6 +50,13 @@ def split_options(body: str) -> tuple[dict[str, str], str]:
     """A directive's ``:name: value`` lines and the code after them."""
     options: dict[str, str] = {}
     lines = body.split("\n")
+    if lines and lines[0] == "---":  # MyST's YAML form of the options: keys are enough here
+        end = lines.index("---", 1)
+        for line in lines[1:end]:
+            if not line.startswith(" ") and ":" in line:
+                name, _, value = line.partition(":")
+                options[name.strip()] = value.strip()
+        lines = lines[end + 1 :]
     while lines and (match := OPTION.match(lines[0])):
         options[match["name"]] = match["value"].strip()
         lines.pop(0)

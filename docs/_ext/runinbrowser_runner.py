@@ -9,21 +9,29 @@ sphinx/ext/doctest.py:
   ``testsetup`` code runs first;
 - ``{doctest}`` blocks are parsed by :class:`doctest.DocTestParser` and each example is
   compiled in "single" mode, so an expression's value is printed as in the REPL;
-- a ``{testcode}`` block is one example compiled in "exec" mode whose expected output is
-  the following ``{testoutput}``, compared with ``DONT_ACCEPT_BLANKLINE`` added;
+- a ``{testcode}`` block is one example run in "exec" mode whose expected output is
+  the following ``{testoutput}``, compared with ``DONT_ACCEPT_BLANKLINE`` added (the
+  builder replaces doctest's ``compile`` for that; here the example is one call that
+  compiles the block in "exec" mode and runs it: the same verdict, through public names);
 - outputs are compared by :class:`doctest.OutputChecker` with the book's default flags
   (``doctest_default_flags``) and the block's own ``:options:`` and ``# doctest:`` flags.
 
 Running block k first replays the page's earlier blocks 0..k-1 that have not run yet; running
 a block at or before the last one run starts the page's namespace again, so a block's output
 never depends on the order in which the reader clicked.
+
+The reader's edited code runs the same way, compiled under the name ``<your code>`` with its
+own line numbers, so a traceback points at the reader's lines.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import doctest
+import io
 import json
+import sys
 import traceback
 from typing import Any
 
@@ -31,13 +39,62 @@ _PARSER = doctest.DocTestParser()
 # The interpreter's own frames are noise to a reader: keep what precedes the traceback and
 # the exception line(s), which is also what the book shows.
 _TRACEBACK = "Traceback (most recent call last):\n"
+# The file name of the reader's edited code in tracebacks.
+READER_FILE = "<your code>"
+
+
+def exception_message(want: str) -> str | None:
+    """The exception message that the expected output ``want`` shows (None if it shows none).
+
+    sphinx.ext.doctest finds it for a ``{testoutput}`` with doctest's private pattern
+    ``DocTestParser._EXCEPTION_RE``, and so does this, to give the same verdict; no public
+    name does it. tests/test_runinbrowser.py fails loudly if Python renames or changes it.
+    """
+    match = doctest.DocTestParser._EXCEPTION_RE.match(want)  # as sphinx.ext.doctest does
+    return match.group("msg") if match else None
+
+
+def exec_example(source: str, filename: str) -> str:
+    """One doctest example that compiles ``source`` in "exec" mode and runs it, as one call.
+
+    doctest compiles every example in "single" mode, which holds one statement: a
+    ``{testcode}`` block needs "exec". The call runs in the example's namespace (``exec``
+    without arguments uses the caller's).
+    """
+    return (
+        f"__import__('builtins').exec(__import__('builtins').compile("
+        f"{source!r}, {filename!r}, 'exec'))\n"
+    )
+
+
+def reader_traceback(exc_info: Any, text: str) -> str:
+    """The traceback of an exception from the reader's code, from its first line there on.
+
+    Lines of ``<your code>`` are numbered and quoted from the reader's ``text``; the frames
+    of the runner that lead to it are left out.
+    """
+    frames = traceback.extract_tb(exc_info[2])
+    first = next((i for i, f in enumerate(frames) if f.filename == READER_FILE), len(frames))
+    lines = text.splitlines()
+    shown = []
+    for frame in frames[first:]:
+        if frame.filename == READER_FILE and frame.lineno and frame.lineno <= len(lines):
+            line = lines[frame.lineno - 1].strip()
+            frame = traceback.FrameSummary(frame.filename, frame.lineno, frame.name, line=line)
+        shown.append(frame)
+    return (
+        _TRACEBACK
+        + "".join(traceback.format_list(shown))
+        + "".join(traceback.format_exception_only(exc_info[0], exc_info[1]))
+    )
 
 
 class _Runner(doctest.DocTestRunner):
     """A DocTestRunner that records each example's output and verdict instead of printing."""
 
     def __init__(self, optionflags: int) -> None:
-        super().__init__(verbose=False, optionflags=optionflags)
+        self.checker = doctest.OutputChecker()
+        super().__init__(checker=self.checker, verbose=False, optionflags=optionflags)
         self.records: list[dict[str, Any]] = []
 
     def report_start(self, out, test, example) -> None:
@@ -47,7 +104,7 @@ class _Runner(doctest.DocTestRunner):
         self.records.append({"example": example, "got": got, "ok": True, "diff": ""})
 
     def report_failure(self, out, test, example, got) -> None:
-        diff = self._checker.output_difference(example, got, self.optionflags)
+        diff = self.checker.output_difference(example, got, self.optionflags)
         self.records.append({"example": example, "got": got, "ok": False, "diff": diff})
 
     def report_unexpected_exception(self, out, test, example, exc_info) -> None:
@@ -56,8 +113,40 @@ class _Runner(doctest.DocTestRunner):
             + "  ...\n"
             + "".join(traceback.format_exception_only(exc_info[0], exc_info[1]))
         )
-        diff = self._checker.output_difference(example, got, self.optionflags)
+        diff = self.checker.output_difference(example, got, self.optionflags)
         self.records.append({"example": example, "got": got, "ok": False, "diff": diff})
+
+
+def run_edited(text: str, repl: bool, globs: dict[str, Any]) -> tuple[str, bool, bool]:
+    """Run the reader's ``text`` in ``globs``: (transcript, printed anything, raised).
+
+    With ``repl``, statement by statement as typed at the REPL, echoing each value; else as
+    one block. It stops at the first exception, as a script does, and shows its traceback
+    with the reader's line numbers. Raises SyntaxError when ``text`` does not parse.
+    """
+    parts = statements(text) if repl else [(1, text)]
+    code = [
+        compile("\n" * (line - 1) + part, READER_FILE, "single" if repl else "exec")
+        for line, part in parts
+    ]  # every statement compiles before any runs, as a script's would
+    transcript, printed, raised = [], False, False
+    hook, sys.displayhook = sys.displayhook, sys.__displayhook__  # the REPL's echo
+    try:
+        for (_, part), compiled in zip(parts, code):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                try:
+                    exec(compiled, globs)
+                except Exception:
+                    print(reader_traceback(sys.exc_info(), text), end="")
+                    raised = True
+            printed = printed or bool(out.getvalue())
+            transcript.append((with_prompts(part) if repl else "") + out.getvalue())
+            if raised:
+                break
+    finally:
+        sys.displayhook = hook
+    return "".join(transcript), printed, raised
 
 
 def shorten_traceback(text: str) -> str:
@@ -89,12 +178,12 @@ def plain_code(unit: dict[str, Any]) -> str:
     return "".join(example.source for example in examples)
 
 
-def statements(code: str) -> list[str]:
-    """``code`` split into its top-level statements, each as its own source text.
+def statements(code: str) -> list[tuple[int, str]]:
+    """``code`` split into its top-level statements: (first line number, source text).
 
     Raises SyntaxError (with the line) when the reader's edited code does not parse.
     """
-    tree = ast.parse(code)
+    tree = ast.parse(code, READER_FILE)
     lines = code.splitlines(keepends=True)
     # A decorator belongs to the statement it decorates.
     starts = [
@@ -102,7 +191,7 @@ def statements(code: str) -> list[str]:
         for node in tree.body
     ]
     ends = starts[1:] + [len(lines) + 1]
-    return ["".join(lines[a - 1 : b - 1]).rstrip() + "\n" for a, b in zip(starts, ends)]
+    return [(a, "".join(lines[a - 1 : b - 1]).rstrip() + "\n") for a, b in zip(starts, ends)]
 
 
 class PageRunner:
@@ -169,80 +258,71 @@ class PageRunner:
             "transcript": "",
             "diff": "",
             "reason": "",
+            "printed": False,
         }
         reason = self.skip_reason(unit)
         if reason:
             return result | {"status": "skipped", "reason": reason}
-        edited = index in edits
-        try:
-            examples, mode = self.examples(unit, edits.get(index))
-        except SyntaxError as error:
+        edited = edits.get(index)
+        if edited is not None:
+            try:
+                transcript, printed, raised = run_edited(
+                    edited, unit["type"] == "doctest", self.namespaces[group]
+                )
+            except SyntaxError as error:
+                text = "".join(traceback.format_exception_only(SyntaxError, error))
+                return result | {"status": "error", "transcript": text}
             return result | {
-                "status": "error",
-                "transcript": shorten_traceback(
-                    "".join(traceback.format_exception_only(SyntaxError, error))
-                ),
+                "status": "edited",
+                "transcript": transcript,
+                "printed": printed,
+                "raised": raised,
             }
+        examples = self.examples(unit)
         runner = _Runner(self.flags)
-        test = doctest.DocTest(examples, {}, group, f"<{unit['type']} {index}>", 0, None)
+        test = doctest.DocTest(
+            [example for example, _ in examples], {}, group, f"<{unit['type']} {index}>", 0, None
+        )
         # Run in the page's namespace and keep it, as the doctest builder does.
         test.globs = self.namespaces[group]
-        original_compile = doctest.compile if hasattr(doctest, "compile") else None
-        # The doctest builder's own trick: doctest compiles in "single" mode, which cannot
-        # hold a multi-statement testcode block, so the compile it uses is replaced.
-        doctest.compile = lambda source, name, _mode, flags, inherit: compile(
-            source, name, mode, flags, inherit
-        )
-        try:
-            runner.run(test, out=lambda text: None, clear_globs=False)
-        finally:
-            if original_compile is None:
-                del doctest.compile
-            else:
-                doctest.compile = original_compile
+        runner.run(test, out=lambda text: None, clear_globs=False)
+        # What the reader sees for each example: its text with prompts (REPL style), or
+        # nothing for a block that runs as a whole.
+        shown = {id(example): prompt for example, prompt in examples}
         transcript, diffs = [], []
         for record in runner.records:
             got = shorten_traceback(record["got"])
-            if mode == "single":
-                transcript.append(with_prompts(record["example"].source) + got)
-            else:
-                transcript.append(got)
+            prompt = shown[id(record["example"])]
+            transcript.append(prompt + got)
             if not record["ok"]:
-                where = with_prompts(record["example"].source) if mode == "single" else ""
-                diffs.append(where + record["diff"])
+                diffs.append(prompt + record["diff"])
         result["transcript"] = "".join(transcript)
-        if edited:
-            result["status"] = "edited"
-        elif diffs:
+        result["printed"] = any(record["got"] for record in runner.records)
+        if diffs:
             result["status"] = "expected" if unit.get("expected_difference") else "differ"
             result["diff"] = "\n".join(diffs)
             result["reason"] = unit.get("expected_difference", "")
         return result
 
-    def examples(self, unit: dict[str, Any], edited: str | None) -> tuple[list, str]:
-        """The doctest examples of ``unit`` (or of the reader's edit of it) and compile mode."""
+    def examples(self, unit: dict[str, Any]) -> list[tuple[doctest.Example, str]]:
+        """The doctest examples of ``unit``, each with the text that the transcript shows
+        before its output (the example with prompts, or nothing for a whole block)."""
         options = {int(flag): value for flag, value in unit["options"].items()}
-        if edited is not None:
-            if unit["type"] == "doctest":
-                # The reader's code is run statement by statement, echoing values like the REPL.
-                return [doctest.Example(s, "") for s in statements(edited)], "single"
-            compile(edited, f"<edited {unit['type']}>", "exec")  # a SyntaxError surfaces here
-            return [doctest.Example(edited, "")], "exec"
         if unit["type"] == "doctest":
             examples = _PARSER.get_examples(unit["code"])
             for example in examples:
                 example.options = options | example.options
-            return examples, "single"
+            return [(example, with_prompts(example.source)) for example in examples]
         if unit["type"] == "testsetup":
-            return [doctest.Example(unit["code"], "")], "exec"
+            return [(doctest.Example(exec_example(unit["code"], "<testsetup>"), ""), "")]
         want = unit.get("want") or ""
         want_options = {int(f): v for f, v in unit.get("want_options", {}).items()}
         want_options[doctest.DONT_ACCEPT_BLANKLINE] = True
-        match = _PARSER._EXCEPTION_RE.match(want)  # as sphinx.ext.doctest does
+        source = exec_example(unit["code"], "<testcode>")
         example = doctest.Example(
-            unit["code"], want, exc_msg=match.group("msg") if match else None, options=want_options
+            source, want, exc_msg=exception_message(want), options=want_options
         )
-        return [example], "exec"
+        return [(example, "")]
 
 
 def python_version() -> str:
@@ -257,13 +337,11 @@ def check_workbook(source: str, last_step: int = 6) -> str:
 
     Returns JSON ``{"report": ..., "passed": ...}``; the report is the text that
     ``python -m autograd.workbook check engine.py --step N`` prints for a file with this
-    source. In the browser PyTorch is absent, so the expected numbers come from central finite
-    differences alone (the report's last lines say so); and ``signal.setitimer`` is absent,
-    so no check has a time limit there.
+    source. The expected numbers come from central finite differences, as the command's do by
+    default; the time limit comes from a trace hook on the learner's lines
+    (``autograd.workbook.sandbox.InProcess``), since the page has no second process.
     """
-    from autograd.workbook import STEPS, check_source  # only the workbook's page needs it
+    from autograd.workbook import check_source  # only the workbook's page needs it
 
-    if not 1 <= last_step <= len(STEPS):
-        raise ValueError(f"last_step must be 1 to {len(STEPS)}, not {last_step!r}")
     report = check_source(source, "engine.py", last_step=last_step)
     return json.dumps({"report": report.format(), "passed": report.passed})

@@ -3,7 +3,7 @@
 Drives headless Chromium over `_build/html`, both served on 127.0.0.1 and opened as files
 (file://, as the README tells readers): on every page it clicks Run on every block in order
 and compares the browser's verdict with the book. The only blocks allowed to differ are
-those listed, with their reasons, in docs/_ext/runinbrowser.py's KNOWN_DIFFERENCES; blocks
+those whose chapter gives the reason (the ``browser-difference`` option); blocks
 that need PyTorch must say so instead of offering Run. No request may leave the page's own
 origin. Timings are printed at the end of the run, never asserted.
 """
@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from conftest import OUT, REPORT, ROOT
-from runinbrowser import KNOWN_DIFFERENCES
 from runinbrowser_runner import PageRunner
 
 PAGES = sorted(path.stem for path in (ROOT / "docs").glob("*.md"))
@@ -105,13 +104,6 @@ def test_runner_agrees_with_the_doctest_builder_under_cpython(book: Path, cpytho
             if not ok:
                 problems.append(f"{name} block {index}: {result}")
     assert not problems, "\n".join(problems)
-
-
-def test_known_differences_each_name_one_block(book: Path) -> None:
-    for entry in KNOWN_DIFFERENCES:
-        data = page_data(book, entry["page"]) or {"units": []}
-        matching = [u for u in data["units"] if entry["contains"] in u["code"]]
-        assert len(matching) == 1, f"{entry} matches {len(matching)} blocks, not 1"
 
 
 def open_page(chromium, url: str, origin: str, color_scheme: str = "light"):

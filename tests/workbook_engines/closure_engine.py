@@ -105,6 +105,9 @@ class Value:
                 stack.append((node, True))
                 for child in node._prev:
                     stack.append((child, False))
-        self.grad = 1.0
+        for node in topo:
+            if node._prev:
+                node.grad = 0.0  # interior nodes start afresh; leaves keep adding up
+        self.grad += 1.0
         for node in reversed(topo):
             node._backward()

@@ -1,137 +1,32 @@
 // Run and Edit buttons for the book's examples: runs them with Pyodide in this page, offline.
-// Written by docs/_ext/runinbrowser.py's build; see that file for what the build provides:
-// a JSON script tag #runinbrowser-data with the page's blocks, and _static/runinbrowser/ with
-// the runtime (pyodide.js, pyodide.asm.js, runtime.js) and the package's sources (sources.js).
+// docs/_ext/runinbrowser.py's build writes a JSON script tag #runinbrowser-data with the
+// page's blocks; pyodide_runtime.js (docs/_ext/pyodide_runtime.py) loads the Python that runs
+// them, with docs/_ext/runinbrowser_runner.py in it.
 (function () {
   "use strict";
 
-  // Everything is loaded relative to this script, so the book works from file:// and http.
-  const BASE = new URL("runinbrowser/", document.currentScript.src).href;
-  const LOAD_TIMEOUT_MS = 120000;
+  // From pyodide_runtime.js, loaded before this file.
+  const { loadPython, el, nextFrame } = window.runinbrowser;
+  // What the first Run on a page costs, as measured (the README says where): loading Python
+  // is nearly all of it. The panel then shows the time it really took.
+  const FIRST_RUN_NOTE = "on the first Run of a page this takes 5 to 15 s, longer on a busy"
+    + " computer";
 
   // Loaded once per page, on the first Run: {pyodide, runner (a Python PageRunner), version}.
   let python = null;
   let booting = null; // the promise of `python` while it loads
-  let loading = null; // the promise of loadPython(): Pyodide with this build's package
   let busy = false;
   const timings = { load_ms: null, runs: [] }; // read by tests/browser/test_browser.py
   window.runinbrowserTimings = timings;
-
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.onload = resolve;
-      script.onerror = () => reject(new Error("could not load " + url));
-      document.head.appendChild(script);
-    });
-  }
-
-  function decodeBase64(text) {
-    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  }
-
-  function withTimeout(promise, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(what + " took more than " + ms / 1000 + " s")), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-  }
-
-  // Pyodide with this build's package importable, loaded once per page and shared by the Run
-  // buttons and the workbook's editor (workbook.js): a promise of {pyodide, version}.
-  function loadPython() {
-    if (!loading) {
-      loading = bootRuntime();
-      loading.catch(() => { loading = null; }); // a later click tries again
-    }
-    return loading;
-  }
-  window.runinbrowser = { loadPython };
-
-  async function bootRuntime() {
-    const phases = (timings.phases = {});
-    let mark = performance.now();
-    const phase = (name) => {
-      const now = performance.now();
-      phases[name] = Math.round(now - mark);
-      mark = now;
-    };
-    await loadScript(BASE + "runtime.js");
-    phase("runtime.js");
-    // A classic script tag, so loadPyodide finds _createPyodideModule and does not import()
-    // the module, which a page opened from file:// is not allowed to do.
-    await loadScript(BASE + "pyodide.js");
-    await loadScript(BASE + "pyodide.asm.js");
-    phase("pyodide scripts");
-    const runtime = window.RUNINBROWSER_RUNTIME;
-    const embedded = {};
-    for (const name in runtime.files) embedded[BASE + name] = decodeBase64(runtime.files[name]);
-    delete window.RUNINBROWSER_RUNTIME; // the base64 text is no longer needed
-    phase("decode");
-    // Pyodide fetches the wasm, the standard library and the lock file (with a URL object or
-    // a string); answer those from the embedded copy, so file:// works and nothing leaves.
-    const realFetch = window.fetch;
-    window.fetch = function (resource, init) {
-      const url = resource instanceof Request ? resource.url : String(resource);
-      const bytes = embedded[url];
-      if (bytes) {
-        const type = runtime.types[url.slice(BASE.length)];
-        return Promise.resolve(new Response(bytes, { headers: { "Content-Type": type } }));
-      }
-      return realFetch.call(this, resource, init);
-    };
-    let pyodide;
-    try {
-      pyodide = await withTimeout(
-        window.loadPyodide({ indexURL: BASE, fullStdLib: false }),
-        LOAD_TIMEOUT_MS, "Loading Python");
-    } finally {
-      window.fetch = realFetch;
-    }
-    phase("loadPyodide");
-    if (pyodide.version !== runtime.version) {
-      throw new Error("Pyodide " + pyodide.version + " loaded, " + runtime.version + " expected");
-    }
-    // The package of this build, written where `import autograd` finds it.
-    await loadScript(BASE + "sources.js");
-    const site = pyodide.runPython(
-      "import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
-    for (const [path, text] of Object.entries(window.RUNINBROWSER_SOURCES)) {
-      const full = site + "/" + path;
-      pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf("/")));
-      pyodide.FS.writeFile(full, text);
-    }
-    pyodide.runPython("import importlib; importlib.invalidate_caches()");
-    phase("sources");
-    const version = pyodide.pyimport("runinbrowser_runner").python_version();
-    return { pyodide, version };
-  }
 
   async function bootPython(pageData) {
     const { pyodide, version } = await loadPython();
     const started = performance.now();
     const module = pyodide.pyimport("runinbrowser_runner");
     const runner = module.PageRunner.from_json(JSON.stringify(pageData));
+    timings.phases = window.runinbrowser.timings.phases;
     if (timings.phases) timings.phases.runner = Math.round(performance.now() - started);
     return { pyodide, runner, version };
-  }
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function nextFrame() {
-    // Let the browser paint "Running…" before Python takes the main thread.
-    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   }
 
   const STATUS_TEXT = {
@@ -142,6 +37,20 @@
     skipped: "",
     error: "Your code does not run:",
   };
+
+  function statusText(result) {
+    if (result.status === "skipped") return result.reason;
+    if (result.status === "match" && !result.printed) {
+      return "Ran without an error. It prints nothing, as in the book.";
+    }
+    if (result.status === "edited" && result.raised) {
+      return "Your edited code stopped with an exception:";
+    }
+    if (result.status === "edited" && !result.printed) {
+      return "Your edited code ran without an error. It printed nothing.";
+    }
+    return STATUS_TEXT[result.status];
+  }
 
   function setup() {
     const dataNode = document.getElementById("runinbrowser-data");
@@ -232,21 +141,37 @@
       editor.focus();
     }
 
-    function show(block, result, ms) {
+    // The time a Run took, as measured: the loading of Python too when this Run did it.
+    function timeText(ms, loadMs) {
+      const seconds = (t) => (t / 1000).toFixed(1) + " s";
+      const run = ms < 1000 ? Math.round(ms) + " ms" : seconds(ms);
+      const load = loadMs === undefined ? "" : "Python loaded in " + seconds(loadMs) + ", ran in ";
+      return " (" + load + run + "; Python " + python.version + " in your browser)";
+    }
+
+    // replay: {count, problems} of the page's earlier examples that this Run ran first.
+    function show(block, result, time, replay) {
       const panel = block.panel;
       panel.replaceChildren();
       panel.classList.remove("runinbrowser-hidden");
       panel.dataset.status = result.status;
       const status = el("p", "runinbrowser-status");
-      status.textContent = result.status === "skipped" ? result.reason : STATUS_TEXT[result.status];
-      if (ms !== undefined) {
-        status.appendChild(el("span", "runinbrowser-time",
-          " (" + Math.round(ms) + " ms, Python " + python.version + " in your browser)"));
-      }
+      status.textContent = statusText(result);
+      if (time !== undefined) status.appendChild(el("span", "runinbrowser-time", time));
       if (result.status === "differ" && blocks.some((b) => b.editor && b.index < block.index)) {
         status.appendChild(el("span", "", " An example above it is edited, which can explain it."));
       }
       panel.appendChild(status);
+      if (replay && replay.count) {
+        const plural = replay.count === 1 ? " earlier example" : " earlier examples";
+        let text = "Replayed " + replay.count + plural + " of this page first, in order, as the"
+          + " book's own check runs them.";
+        if (replay.problems) {
+          text += " " + replay.problems + " of them did not give the book's output: see the"
+            + " panel under " + (replay.problems === 1 ? "it." : "each.");
+        }
+        panel.appendChild(el("p", "runinbrowser-replayed", text));
+      }
       if (result.status === "expected") panel.appendChild(el("p", "runinbrowser-reason", result.reason));
       if (result.transcript && result.status === "match") {
         // The session repeats the example the reader just saw, with the same output: keep it
@@ -276,12 +201,13 @@
       panel.classList.remove("runinbrowser-hidden");
       panel.dataset.status = "running";
       try {
+        let loadMs;
         if (!python) {
           panel.replaceChildren(el("p", "runinbrowser-status",
-            "Loading Python… (the first run on a page takes a few seconds)"));
+            "Loading Python… (" + FIRST_RUN_NOTE + ")"));
           await nextFrame();
           python = await startPython();
-          timings.load_ms = performance.now() - started;
+          loadMs = timings.load_ms = performance.now() - started;
         } else {
           panel.replaceChildren(el("p", "runinbrowser-status", "Running…"));
           await nextFrame();
@@ -291,14 +217,31 @@
         const ranAt = performance.now();
         const results = JSON.parse(python.runner.run_json(block.index, JSON.stringify(edits)));
         const ms = performance.now() - ranAt;
-        // Earlier blocks replayed on the way show their outputs too.
+        // The clicked example shows its result; earlier ones replayed on the way show a
+        // panel only when they did not give the book's output, and are counted once.
+        const replay = { count: 0, problems: 0 };
+        let own = null;
+        let setupFailed = null;
         for (const result of results) {
           const target = blocks.find((b) => b.index === result.index);
-          if (target) show(target, result, target === block ? ms : undefined);
-          else if (result.status !== "match") {
-            show(block, { status: "error", transcript: "The page's hidden setup code failed:\n" +
-              (result.diff || result.transcript) });
+          const fine = result.status === "match" || result.status === "skipped";
+          if (target === block) own = result;
+          else if (!target) setupFailed = fine ? setupFailed : result;
+          else if (result.status !== "skipped") {
+            replay.count += 1;
+            // The reader's own edit of an earlier example shows what it printed, uncompared.
+            if (result.status === "edited") show(target, result);
+            else if (!fine) {
+              replay.problems += 1;
+              show(target, result);
+            }
           }
+        }
+        if (setupFailed) {
+          show(block, { status: "error", transcript: "The page's hidden setup code failed:\n" +
+            (setupFailed.diff || setupFailed.transcript) });
+        } else if (own) {
+          show(block, own, timeText(ms, loadMs), replay);
         }
         timings.runs.push({ index: block.index, python_ms: ms,
           click_to_output_ms: performance.now() - started });

@@ -1,9 +1,12 @@
 // The workbook in the browser: an editor holding the starter engine, and a Check button that
 // runs autograd.workbook's checker on the reader's text with Pyodide, in this page, offline.
-// The {workbook-editor} directive (docs/_ext/runinbrowser.py) writes a placeholder with the
-// starter as JSON; runinbrowser.js (loaded before this file) provides loadPython().
+// The {workbook-editor} directive (docs/_ext/workbook_editor.py) writes a placeholder with the
+// starter as JSON; pyodide_runtime.js (loaded before this file) provides loadPython() and the
+// helpers shared with the Run buttons.
 (function () {
   "use strict";
+
+  const { el, nextFrame } = window.runinbrowser;
 
   const STORAGE_KEY = "autograd-workbook:engine.py";
   const INDENT = 4;
@@ -11,23 +14,11 @@
   const timings = { load_ms: null, checks: [] }; // read by tests/browser/test_browser.py
   window.workbookTimings = timings;
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
   function button(text, className, title) {
     const node = el("button", className, text);
     node.type = "button";
     if (title) node.title = title;
     return node;
-  }
-
-  function nextFrame() {
-    // Let the browser paint "Checking…" before Python takes the main thread.
-    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   }
 
   // localStorage can be missing or refuse (private windows, some file:// settings): the
@@ -85,7 +76,7 @@
     editor.spellcheck = false;
     editor.autocapitalize = "off";
     editor.setAttribute("autocomplete", "off");
-    editor.wrap = "off";
+    editor.wrap = "soft"; // long lines wrap on screen; the text itself keeps no added breaks
     editor.rows = 30;
     editor.setAttribute("aria-label",
       "Your engine.py. Tab indents; press Escape and then Tab to leave; Ctrl+Enter checks.");
@@ -194,7 +185,7 @@
       try {
         await nextFrame();
         if (!runner) {
-          if (!window.runinbrowser) throw new Error("runinbrowser.js did not load");
+          if (!window.runinbrowser) throw new Error("pyodide_runtime.js did not load");
           const { pyodide, version } = await window.runinbrowser.loadPython();
           runner = { module: pyodide.pyimport("runinbrowser_runner"), version };
           timings.load_ms = performance.now() - started;
