@@ -166,9 +166,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--samples",
         type=int_at_least(2),  # one point per moon; then one trains and one tests
-        default=300,
+        default=600,
         metavar="N",
-        help="points, at least 2 (default 300)",
+        help="points, at least 2 (default 600)",
     )
     parser.add_argument(
         "--noise",
@@ -195,7 +195,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="N",
         help="training points per step (default 16)",
     )
-    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default sgd)")
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default adam)")
     parser.add_argument(
         "--lr",
         type=positive_float,
@@ -249,7 +249,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if len({os.path.realpath(path) for path in paths}) < len(paths):
         parser.error("--plot and --snapshots need two different files")
     if args.optimizer is None:
-        args.optimizer = "sgd"
+        # Adam on 600 points: test accuracy at least 95% on each of seeds 0-9 (SGD with
+        # momentum on 300 points, the earlier default, stayed below it on three of them);
+        # tests/test_train_moons.py checks the ten seeds.
+        args.optimizer = "adam"
     if args.lr is None:
         args.lr = DEFAULT_LR[args.optimizer]
     if args.momentum is None:

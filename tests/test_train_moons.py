@@ -36,7 +36,7 @@ def test_the_test_points_are_not_trained_on() -> None:
     args = train_moons.parse_args([])
     data, _, _ = train_moons.setup(args)
     train = {tuple(p) for p in data.train_points}
-    assert len(data.test_points) == 100 and len(data.train_points) == 200
+    assert len(data.test_points) == 200 and len(data.train_points) == 400
     assert not any(tuple(p) in train for p in data.test_points)
 
 
