@@ -47,6 +47,8 @@ from sphinx.util.typing import ExtensionMetadata, OptionSpec
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "runinbrowser_runner.py"
 DIFFERENCE_OPTION = "browser-difference"
+#: What a block needs that no browser has (a second process, say), in the chapter's words.
+NEEDS_OPTION = "browser-needs"
 
 # Import statements in a block, prompts or not: `from x...` or `import x.y as z, w`.
 IMPORT = re.compile(r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+(\w+)|import\s+([\w., ]+))", re.M)
@@ -142,6 +144,8 @@ def page_units(app: Sphinx, doctree: nodes.document, docname: str) -> list[dict[
         unit["plain"] = plain_code(unit)
         if node.get(DIFFERENCE_OPTION):
             unit["expected_difference"] = node[DIFFERENCE_OPTION]
+        if node.get(NEEDS_OPTION):
+            unit["needs"] = node[NEEDS_OPTION]
         units.append(unit)
     return units
 
@@ -164,16 +168,21 @@ def add_page_data(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     )
 
 
-# ``:browser-difference: <reason>`` on {doctest} and {testcode}: kept on the block's node,
-# where page_units finds it; the doctest builder ignores it, so the book's check is unchanged.
-DIFFERENCE_SPEC: OptionSpec = {DIFFERENCE_OPTION: directives.unchanged_required}
+# ``:browser-difference: <reason>`` and ``:browser-needs: <what>`` on {doctest} and
+# {testcode}: kept on the block's node, where page_units finds them; the doctest builder
+# ignores them, so the book's check is unchanged.
+DIFFERENCE_SPEC: OptionSpec = {
+    DIFFERENCE_OPTION: directives.unchanged_required,
+    NEEDS_OPTION: directives.unchanged_required,
+}
 
 
 def keep_difference(result: list[nodes.Node], options: dict[str, Any]) -> list[nodes.Node]:
-    reason = " ".join(options.get(DIFFERENCE_OPTION, "").split())
-    for node in result:
-        if reason and isinstance(node, nodes.Element):
-            node[DIFFERENCE_OPTION] = reason
+    for option in (DIFFERENCE_OPTION, NEEDS_OPTION):
+        text = " ".join(options.get(option, "").split())
+        for node in result:
+            if text and isinstance(node, nodes.Element):
+                node[option] = text
     return result
 
 
