@@ -40,7 +40,7 @@ FENCE = re.compile(
 )
 OPTION = re.compile(r"^:(?P<name>[\w-]+):[ \t]*(?P<value>.*)$")
 # The options a test block in this book may have; anything else must be taught to the reader.
-KNOWN_OPTIONS = {"skipif", "hide", "options", "browser-difference"}
+KNOWN_OPTIONS = {"skipif", "hide", "options", "browser-difference", "browser-needs"}
 
 # Functions of the C math library whose last bit may differ between machines.
 LIBM = ("tanh", "exp", "log", "sin", "cos", "tan", "atan", "expm1", "log1p", "log2", "log10")
