@@ -119,13 +119,15 @@ def step_table(with_torch: bool) -> None:
     print(f"One training step of micrograd's two-moons demo: {nodes:,} graph nodes")
     print(f"(forward, zero_grad, backward, update; median CPU time of {STEPS} or more steps)")
     print()
-    print(f"| {'engine':<30} | {'setting':<11} | {'step':>8} | {'vs micrograd':>12} | bytes/node |")
-    print(f"|{'-' * 32}|{'-' * 13}|{'-' * 10}|{'-' * 14}|{'-' * 12}|")
+    print(
+        f"| {'engine':<30} | {'setting':<11} | {'step':>10} | {'vs micrograd':>12} | bytes/node |"
+    )
+    print(f"|{'-' * 32}|{'-' * 13}|{'-' * 12}|{'-' * 14}|{'-' * 12}|")
     base = results[0][2]["cpu"]
     for name, setting, r in results:
         size = f"{memory[name][1]:.0f}" if name in memory and setting == "default" else ""
         print(
-            f"| {name:<30} | {setting:<11} | {r['cpu'] * 1000:5.0f} ms "
+            f"| {name:<30} | {setting:<11} | {r['cpu'] * 1000:7.1f} ms "
             f"| {base / r['cpu']:11.1f}x | {size:>10} |"
         )
     print()
