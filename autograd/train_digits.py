@@ -353,8 +353,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train and report as the options say."""
+@dataclass
+class Result:
+    """A finished run: the images as loaded and as the network sees them, the trained network."""
+
+    raw: Digits
+    data: Digits
+    net: TensorMLP
+    history: History
+
+
+def fit(args: argparse.Namespace) -> Result:
+    """Load and split the digits, build the network and its optimizer, and train it.
+
+    The same options give the same run, in the script and in the book's examples:
+    ``fit(parse_args(["--quiet"]))`` is the default run, without its printing.
+    """
     rng = np.random.default_rng(args.seed)
     raw = load_data(args.test_fraction, rng)
     data = standardize(raw)
@@ -380,10 +394,17 @@ def run(args: argparse.Namespace) -> int:
             f"{type(optimizer).__name__}(lr={args.lr:g}), weight decay {args.weight_decay:g},"
             f" batches of {args.batch_size}"
         )
+    history = train(net, optimizer, data, args.epochs, args.batch_size, rng, log=not args.quiet)
+    return Result(raw, data, net, history)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train and report as the options say."""
+    result = fit(args)
+    raw, data, history = result.raw, result.data, result.history
     if args.plot_samples:
         plot_samples(raw, args.plot_samples)
-    history = train(net, optimizer, data, args.epochs, args.batch_size, rng, log=not args.quiet)
-    predictions = predict(net, data.test_images)
+    predictions = predict(result.net, data.test_images)
     if args.plot_curves:
         steps_per_epoch = -(-len(data.train_labels) // args.batch_size)
         plot_curves(history, steps_per_epoch, args.plot_curves)
