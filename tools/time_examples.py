@@ -7,11 +7,12 @@ Usage (after ``make html``, which writes each page's examples into its HTML):
 Each page's examples run in order in one namespace, the way ``make doctest`` and the page's
 Run buttons run them (docs/_ext/runinbrowser_runner.py's PageRunner), and each block is
 timed with ``time.process_time``: CPU time, which the load of a shared machine inflates far
-less than wall-clock time. Blocks that need PyTorch have no Run button but still run here,
-as ``make doctest`` runs them. The exit status is 1 when a block with a Run button took more
-than ``--limit`` seconds of CPU time (1 s by default): the browser runs the same code several
-times slower than CPython, on the page's only thread, so an example past that freezes the
-reader's tab. Heavier work belongs in a build-time run (the ``run-module`` directive).
+less than wall-clock time. Blocks that need what the browser lacks (PyTorch, NumPy, a second
+process) have no Run button but still run here, as ``make doctest`` runs them. The exit
+status is 1 when a block with a Run button took more than ``--limit`` seconds of CPU time
+(one second by default): the browser runs the same code several times slower than CPython,
+on the page's only thread, so an example past that freezes the reader's tab. Heavier work
+belongs in a build-time run (the ``run-module`` directive).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Timing:
     index: int
     line: str  # the block's first line of code, to find it in the chapter
     seconds: float
-    runnable: bool  # has a Run button (needs nothing the browser lacks)
+    needs: str  # what the browser lacks for it ('' when it has a Run button)
     status: str
 
 
@@ -64,9 +65,7 @@ def time_page(name: str, data: dict) -> list[Timing]:
         results = runner.run(index)
         seconds = time.process_time() - start
         status = results[-1]["status"] if results else "not run"
-        timings.append(
-            Timing(name, index, first_line(unit["code"]), seconds, not needs[index], status)
-        )
+        timings.append(Timing(name, index, first_line(unit["code"]), seconds, needs[index], status))
     return timings
 
 
@@ -91,14 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(t.seconds for t in timings)
     print(f"{len(timings)} blocks, {total:.1f} s of CPU time in all; the slowest:")
     for t in timings[: args.top]:
-        where = "" if t.runnable else "  (no Run button: needs PyTorch)"
+        where = f"  (no Run button: needs {t.needs})" if t.needs else ""
         print(f"{t.seconds:7.3f} s  {t.page:<20} block {t.index:<3} {t.line}{where}")
     not_matching = [t for t in timings if t.status not in ("match", "skipped")]
     for t in not_matching:
         print(f"note: {t.page} block {t.index} gave {t.status!r}, not the book's output")
     if args.json:
         args.json.write_text(json.dumps([t.__dict__ for t in timings], indent=1) + "\n")
-    too_slow = [t for t in timings if t.runnable and t.seconds > args.limit]
+    too_slow = [t for t in timings if not t.needs and t.seconds > args.limit]
     for t in too_slow:
         print(
             f"too slow for a page: {t.page} block {t.index} ({t.line}) took {t.seconds:.2f} s "

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -102,3 +104,71 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# Helpers the browser test files share (pytest puts this folder on sys.path, so the test
+# files import them from conftest like the constants above).
+
+DATA = re.compile(r'<script type="application/json" id="runinbrowser-data">(.*?)</script>', re.S)
+
+
+def page_data(book: Path, name: str) -> dict | None:
+    """The page's examples as the build wrote them for its runner (None: a page without)."""
+    match = DATA.search((book / f"{name}.html").read_text(encoding="utf-8"))
+    return json.loads(match.group(1)) if match else None
+
+
+def open_page(
+    chromium,
+    url: str,
+    origin: str = "",
+    color_scheme: str = "light",
+    *,
+    viewport: tuple[int, int] = (1100, 900),
+):  # noqa: ANN001
+    """A fresh page (no cache shared with other tests) with every exercise answer open.
+
+    Returns ``(context, page, outside, errors)``: the requests refused for leaving
+    ``origin`` (none are refused when it is empty), and the page's uncaught errors and
+    console errors. Chromium asks every http site for /favicon.ico, which the book has
+    not: that request gets an empty answer instead of a 404 in the console.
+    """
+    width, height = viewport
+    context = chromium.new_context(
+        color_scheme=color_scheme, viewport={"width": width, "height": height}
+    )
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(route):  # noqa: ANN001
+        url = route.request.url
+        if url.endswith("/favicon.ico"):
+            route.fulfill(status=204)
+        elif origin and not url.startswith(origin):
+            outside.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    # Exercise answers are folded away; open them so their examples can be clicked.
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    return context, page, outside, errors
+
+
+def click_run(page, unit_id: str, timeout_ms: float) -> None:  # noqa: ANN001
+    """Click the block's Run button and wait until its result is shown and Run is back."""
+    page.click(f"#{unit_id}-bar button.runinbrowser-run", timeout=timeout_ms)
+    page.wait_for_function(
+        """(id) => {
+            const panel = document.getElementById(id + "-result");
+            const button = document.querySelector("#" + id + "-bar button.runinbrowser-run");
+            return panel.dataset.status && panel.dataset.status !== "running" && !button.disabled;
+        }""",
+        arg=unit_id,
+        timeout=timeout_ms,
+    )

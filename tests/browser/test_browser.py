@@ -18,11 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OUT, REPORT, ROOT
+from conftest import OUT, REPORT, ROOT, click_run, open_page, page_data
 from runinbrowser_runner import PageRunner
 
 PAGES = sorted(path.stem for path in (ROOT / "docs").glob("*.md"))
-DATA = re.compile(r'<script type="application/json" id="runinbrowser-data">(.*?)</script>', re.S)
 
 # How long the browser may take for one click, derived from what the click runs, measured in
 # CPython (process CPU time) in this same test run, instead of one fixed number:
@@ -51,11 +50,6 @@ def timeout_ms(cpython_seconds: float, cold: bool) -> float:
     """The time the browser gets for work that took ``cpython_seconds`` in CPython."""
     browser_seconds = BROWSER_SLOWDOWN * cpython_seconds + (COLD_START_S if cold else 0)
     return 1000 * max(MIN_TIMEOUT_S, load_factor() * browser_seconds)
-
-
-def page_data(book: Path, name: str) -> dict | None:
-    match = DATA.search((book / f"{name}.html").read_text(encoding="utf-8"))
-    return json.loads(match.group(1)) if match else None
 
 
 def visible_units(data: dict) -> list[tuple[int, dict]]:
@@ -106,41 +100,8 @@ def test_runner_agrees_with_the_doctest_builder_under_cpython(book: Path, cpytho
     assert not problems, "\n".join(problems)
 
 
-def open_page(chromium, url: str, origin: str, color_scheme: str = "light"):
-    """A fresh page (no cache shared with other tests) that refuses outside requests."""
-    context = chromium.new_context(
-        color_scheme=color_scheme, viewport={"width": 1100, "height": 900}
-    )
-    outside: list[str] = []
-    errors: list[str] = []
-
-    def route(route):  # noqa: ANN001
-        if route.request.url.startswith(origin):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    # Exercise answers are folded away; open them so their examples can be clicked.
-    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-    return context, page, outside, errors
-
-
 def run_block(page, unit_id: str, timeout: float) -> dict:
-    page.click(f"#{unit_id}-bar button.runinbrowser-run", timeout=timeout)
-    page.wait_for_function(
-        """(id) => {
-            const panel = document.getElementById(id + "-result");
-            const button = document.querySelector("#" + id + "-bar button.runinbrowser-run");
-            return panel.dataset.status && panel.dataset.status !== "running" && !button.disabled;
-        }""",
-        arg=unit_id,
-        timeout=timeout,
-    )
+    click_run(page, unit_id, timeout)
     return page.evaluate(
         """(id) => {
             const panel = document.getElementById(id + "-result");

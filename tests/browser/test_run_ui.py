@@ -8,20 +8,14 @@ at the reader's lines; search from a book opened as files logs no errors.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
 
-from conftest import REPORT
+from conftest import REPORT, click_run, open_page, page_data
 from runinbrowser_runner import PageRunner
 
-DATA = re.compile(r'<script type="application/json" id="runinbrowser-data">(.*?)</script>', re.S)
 RUN_TIMEOUT_MS = 180_000
-
-
-def page_data(book: Path, name: str) -> dict:
-    return json.loads(DATA.search((book / f"{name}.html").read_text(encoding="utf-8")).group(1))
 
 
 def runnable(data: dict) -> list[tuple[int, dict]]:
@@ -33,33 +27,10 @@ def runnable(data: dict) -> list[tuple[int, dict]]:
     ]
 
 
-def open_page(chromium, url: str):
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    # The test server has no favicon.ico, which Chromium asks every http site for.
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    # Exercise answers are folded away; open them so their examples can be clicked.
-    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-    return context, page, errors
-
-
 def run(page, unit_id: str) -> float:
     """Click Run on ``unit_id`` and wait for its result; the seconds it took."""
     started = time.perf_counter()
-    page.click(f"#{unit_id}-bar button.runinbrowser-run")
-    page.wait_for_function(
-        """(id) => {
-            const panel = document.getElementById(id + "-result");
-            const button = document.querySelector("#" + id + "-bar button.runinbrowser-run");
-            return panel.dataset.status && panel.dataset.status !== "running" && !button.disabled;
-        }""",
-        arg=unit_id,
-        timeout=RUN_TIMEOUT_MS,
-    )
+    click_run(page, unit_id, RUN_TIMEOUT_MS)
     return time.perf_counter() - started
 
 
@@ -85,7 +56,7 @@ def test_a_late_example_shows_its_own_result_and_counts_the_replayed_ones(
         and not data["units"][r["index"]]["hidden"]
     ]
     assert len(replayed) >= 3 and all(r["status"] == "match" for r in replayed)
-    context, page, errors = open_page(chromium, server + "topological-order.html")
+    context, page, _, errors = open_page(chromium, server + "topological-order.html")
     try:
         REPORT.append(f"run-ui: first Run (a late example) took {run(page, late['id']):.1f} s")
         assert shown_panels(page) == [f"{late['id']}-result"]
@@ -110,7 +81,7 @@ def test_a_block_that_prints_nothing_says_it_ran(chromium, server: str, book: Pa
     quiet = [u for i, u in runnable(data) if not results[i]["printed"]]
     loud = [u for i, u in runnable(data) if results[i]["printed"]]
     assert quiet and loud
-    context, page, errors = open_page(chromium, server + "accumulation.html")
+    context, page, _, errors = open_page(chromium, server + "accumulation.html")
     try:
         run(page, quiet[0]["id"])
         status = page.locator(f"#{quiet[0]['id']}-result .runinbrowser-status").inner_text()
@@ -129,7 +100,7 @@ def test_a_traceback_from_edited_code_shows_the_readers_lines(
 ) -> None:
     first = runnable(page_data(book, "index"))[0][1]
     code = "from autograd.engine import Value\n\nx = Value(2.0)\ny = x + 'one'\n"
-    context, page, errors = open_page(chromium, server + "index.html")
+    context, page, _, errors = open_page(chromium, server + "index.html")
     try:
         page.click(f"#{first['id']}-bar button.runinbrowser-edit")
         page.locator("textarea.runinbrowser-editor").fill(code)
@@ -150,7 +121,7 @@ def test_search_from_files_logs_no_errors_and_http_keeps_excerpts(
     chromium, server: str, book: Path
 ) -> None:
     for base in (book.as_uri() + "/", server):
-        context, page, errors = open_page(chromium, base + "search.html?q=gradient")
+        context, page, _, errors = open_page(chromium, base + "search.html?q=gradient")
         try:
             page.wait_for_selector("#search-results li", timeout=60_000)
             # Excerpts arrive after the results: give them time to arrive, or to fail.

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OUT, REPORT
+from conftest import OUT, REPORT, open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSURE = (ROOT / "tests" / "workbook_engines" / "closure_engine.py").read_text(encoding="utf-8")
@@ -29,23 +29,8 @@ def replaced(old: str, new: str) -> str:
     return CLOSURE.replace(old, new)
 
 
-def open_workbook(chromium, url: str, origin: str):
-    context = chromium.new_context(viewport={"width": 1000, "height": 1000})
-    outside: list[str] = []
-    errors: list[str] = []
-
-    def route(route):  # noqa: ANN001
-        if route.request.url.startswith(origin):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url + "workbook.html")
-    return context, page, outside, errors
+def open_workbook(chromium, url: str, origin: str):  # noqa: ANN001
+    return open_page(chromium, url + "workbook.html", origin, viewport=(1000, 1000))
 
 
 def check_in_page(page, text: str, steps: str = "6") -> dict:
