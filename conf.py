@@ -109,7 +109,7 @@ autodoc_default_options = {"members": True}
 nitpick_ignore_regex = [
     (
         r"py:(class|obj|exc|func|data|mod)",
-        r"(argparse|collections\.abc|typing|random|math|numbers)\..*",
+        r"(argparse|collections\.abc|typing|random|math|numbers|pathlib|numpy)\..*",
     ),
 ]
 

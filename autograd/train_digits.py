@@ -167,8 +167,7 @@ def plot_samples(data: Digits, path: str) -> None:
         for ax, image in zip(axes[digit], images):
             ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
         for ax in axes[digit]:
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.set(xticks=[], yticks=[])
         axes[digit][0].set_ylabel(str(digit), rotation=0, labelpad=10, fontsize="large")
     fig.suptitle("Training images, 8 x 8 pixels, by label")
     fig.savefig(path, dpi=100, bbox_inches="tight")
@@ -181,17 +180,12 @@ def plot_curves(history: History, steps_per_epoch: int, path: str) -> None:
     fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
     steps = np.arange(1, len(history.losses) + 1)
     loss_ax.plot(steps / steps_per_epoch, history.losses, linewidth=0.8)
-    loss_ax.set_yscale("log")
-    loss_ax.set_xlabel("epoch")
-    loss_ax.set_ylabel("minibatch cross-entropy")
-    loss_ax.set_title("Loss")
+    loss_ax.set(yscale="log", xlabel="epoch", ylabel="minibatch cross-entropy", title="Loss")
     loss_ax.grid(True, which="both", alpha=0.3)
     epochs = range(len(history.train_accuracy))
     accuracy_ax.plot(epochs, np.array(history.train_accuracy) * 100, "-", label="training")
     accuracy_ax.plot(epochs, np.array(history.test_accuracy) * 100, "--", label="test")
-    accuracy_ax.set_ylim(80, 100.5)
-    accuracy_ax.set_xlabel("epoch")
-    accuracy_ax.set_ylabel("accuracy (%)")
+    accuracy_ax.set(ylim=(80, 100.5), xlabel="epoch", ylabel="accuracy (%)")
     accuracy_ax.set_title("Accuracy (from 80%)")
     accuracy_ax.grid(True, alpha=0.3)
     accuracy_ax.legend(loc="lower right")
@@ -210,10 +204,8 @@ def plot_confusion(matrix: NDArray[np.int64], path: str) -> None:
             if count:
                 colour = "white" if count > matrix.max() / 2 else "black"
                 ax.text(guess, true, str(count), ha="center", va="center", color=colour)
-    ax.set_xticks(range(10))
-    ax.set_yticks(range(10))
-    ax.set_xlabel("the network's answer")
-    ax.set_ylabel("the true digit")
+    ax.set(xticks=range(10), yticks=range(10))
+    ax.set(xlabel="the network's answer", ylabel="the true digit")
     ax.set_title("Test digits: off the diagonal are the mistakes")
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -353,8 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train and report as the options say."""
+def fit(args: argparse.Namespace) -> tuple[Digits, Digits, TensorMLP, History]:
+    """The images as loaded and standardized, the network, its history: the script's run."""
     rng = np.random.default_rng(args.seed)
     raw = load_data(args.test_fraction, rng)
     data = standardize(raw)
@@ -380,9 +372,15 @@ def run(args: argparse.Namespace) -> int:
             f"{type(optimizer).__name__}(lr={args.lr:g}), weight decay {args.weight_decay:g},"
             f" batches of {args.batch_size}"
         )
+    history = train(net, optimizer, data, args.epochs, args.batch_size, rng, log=not args.quiet)
+    return raw, data, net, history
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train and report as the options say."""
+    raw, data, net, history = fit(args)
     if args.plot_samples:
         plot_samples(raw, args.plot_samples)
-    history = train(net, optimizer, data, args.epochs, args.batch_size, rng, log=not args.quiet)
     predictions = predict(net, data.test_images)
     if args.plot_curves:
         steps_per_epoch = -(-len(data.train_labels) // args.batch_size)

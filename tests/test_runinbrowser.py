@@ -221,6 +221,18 @@ def test_blocks_that_need_what_the_browser_lacks_are_found_from_the_chapter() ->
     assert needs({"skipif": None, "code": code}, ours) == ""
 
 
+def test_a_module_of_ours_needs_what_it_imports_at_the_top() -> None:
+    module_needs = extension().module_needs
+    ours = ["autograd"]
+    assert module_needs("autograd.tensor", ours) == "NumPy"
+    assert module_needs("autograd.tensor_nn", ours) == "NumPy"
+    # Imports inside functions do not count: the scalar modules run in the browser.
+    assert module_needs("autograd.engine", ours) == ""
+    assert module_needs("autograd.plots", ours) == ""
+    assert module_needs("autograd.verify_gradients", ours) == ""
+    assert module_needs("no.such.module", ours) == ""
+
+
 def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Path) -> None:
     pyodide_files = extension("pyodide_runtime").pyodide_files
     from sphinx.errors import ExtensionError

@@ -12,7 +12,8 @@ What the build does here: at ``doctree-resolved`` it records each block's origin
 page), its expected output, option flags, ``:skipif:`` condition and groups, in page order,
 as a JSON script tag at the end of the page; each visible block gets an id the buttons
 attach to. Blocks that need PyTorch are found from the chapters themselves (their
-``:skipif:`` tests for torch, or they import it).
+``:skipif:`` tests for torch, or they import it); a docstring example needs what its
+module imports at the top (NumPy for ``autograd.tensor``).
 
 A block whose output is expected to differ in the browser says so in the chapter, with the
 reason shown to the reader, through the ``browser-difference`` option that this extension
@@ -30,6 +31,7 @@ adds to ``{doctest}`` and ``{testcode}``::
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 import sys
@@ -40,6 +42,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from pyodide_runtime import MODULES_EVENT, is_html
 from runinbrowser_runner import plain_code
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.ext.doctest import DoctestDirective, TestcodeDirective
 from sphinx.util.typing import ExtensionMetadata, OptionSpec
@@ -93,6 +96,37 @@ def needs(unit: dict[str, Any], packages: list[str]) -> str:
     return ""
 
 
+# The dotted module names a block imports: `from a.b import c` and `import a.b` give a.b.
+DOTTED_IMPORT = re.compile(r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from|import)\s+([\w.]+)", re.M)
+# A module's own imports: the statements at the start of a line, not those inside functions.
+TOP_LEVEL_IMPORT = re.compile(r"^(?:from\s+\w+.*|import\s+[\w., ]+)$", re.M)
+
+
+def module_needs(module: str, packages: list[str]) -> str:
+    """What importing ``module`` needs that the browser lacks ('' if nothing or not found)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return ""
+    source = Path(spec.origin).read_text(encoding="utf-8")
+    code = "\n".join(TOP_LEVEL_IMPORT.findall(source))
+    return needs({"skipif": None, "code": code}, packages)
+
+
+def documented_module(node: nodes.Node) -> str:
+    """The module of the autodoc entry a docstring example sits in ('' outside one)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.desc):
+            for signature in parent.findall(addnodes.desc_signature):
+                if signature.get("module"):
+                    return signature["module"]
+        parent = parent.parent
+    return ""
+
+
 def page_units(app: Sphinx, doctree: nodes.document, docname: str) -> list[dict[str, Any]]:
     """The page's test blocks in order; each visible one gets an id on its node."""
     config = app.config
@@ -141,6 +175,14 @@ def page_units(app: Sphinx, doctree: nodes.document, docname: str) -> list[dict[
             "id": node_id,
         }
         unit["needs"] = needs(unit, config.runinbrowser_packages)
+        # A module of this build can itself need what the browser lacks (autograd.tensor
+        # imports NumPy): so does a block importing it, and a docstring example on the API
+        # page, which uses its module's names without importing them.
+        modules = [m for m in DOTTED_IMPORT.findall(unit["code"]) if "." in m]
+        if isinstance(node, nodes.doctest_block):
+            modules.append(documented_module(node))
+        for module in filter(None, modules):
+            unit["needs"] = unit["needs"] or module_needs(module, config.runinbrowser_packages)
         unit["plain"] = plain_code(unit)
         if node.get(DIFFERENCE_OPTION):
             unit["expected_difference"] = node[DIFFERENCE_OPTION]
