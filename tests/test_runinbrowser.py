@@ -231,6 +231,12 @@ def test_a_module_of_ours_needs_what_it_imports_at_the_top() -> None:
     assert module_needs("autograd.plots", ours) == ""
     assert module_needs("autograd.verify_gradients", ours) == ""
     assert module_needs("no.such.module", ours) == ""
+    # A docstring line that starts with "from the ..." is prose, not an import (it once
+    # took train_toy's imports away from the training-loop page in the browser).
+    assert module_needs("autograd.train_toy", ours) == ""
+    top_level_imports = extension().top_level_imports
+    source = 'import math\n"""\nfrom the top\n"""\ndef f():\n    import numpy\nfrom a.b import c\n'
+    assert top_level_imports(source) == ["math", "a.b"]
 
 
 def test_the_build_refuses_a_vendored_file_that_fails_its_checksum(tmp_path: Path) -> None:

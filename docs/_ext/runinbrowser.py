@@ -30,6 +30,7 @@ adds to ``{doctest}`` and ``{testcode}``::
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
 import json
@@ -98,21 +99,39 @@ def needs(unit: dict[str, Any], packages: list[str]) -> str:
 
 # The dotted module names a block imports: `from a.b import c` and `import a.b` give a.b.
 DOTTED_IMPORT = re.compile(r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from|import)\s+([\w.]+)", re.M)
-# A module's own imports: the statements at the start of a line, not those inside functions.
-TOP_LEVEL_IMPORT = re.compile(r"^(?:from\s+\w+.*|import\s+[\w., ]+)$", re.M)
 
 
-def module_needs(module: str, packages: list[str]) -> str:
-    """What importing ``module`` needs that the browser lacks ('' if nothing or not found)."""
+def top_level_imports(source: str) -> list[str]:
+    """The modules a module's body imports (``ast``: not those inside functions or strings)."""
+    names = []
+    for statement in ast.parse(source).body:
+        if isinstance(statement, ast.Import):
+            names += [alias.name for alias in statement.names]
+        elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            names.append(statement.module)
+    return names
+
+
+def module_needs(module: str, packages: list[str], seen: frozenset[str] = frozenset()) -> str:
+    """What importing ``module`` needs that the browser lacks ('' if nothing or not found).
+
+    Its own imports count, and those of this build's modules that it imports in turn.
+    """
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
         return ""
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         return ""
-    source = Path(spec.origin).read_text(encoding="utf-8")
-    code = "\n".join(TOP_LEVEL_IMPORT.findall(source))
-    return needs({"skipif": None, "code": code}, packages)
+    imported = top_level_imports(Path(spec.origin).read_text(encoding="utf-8"))
+    code = "\n".join(f"import {name}" for name in imported)
+    found = needs({"skipif": None, "code": code}, packages)
+    for name in imported:
+        if found:
+            break
+        if name.split(".")[0] in packages and name not in seen and "." in name:
+            found = module_needs(name, packages, seen | {module})
+    return found
 
 
 def documented_module(node: nodes.Node) -> str:
