@@ -30,9 +30,13 @@ YS = [1.0, -1.0, -1.0, 1.0]
 class Moons:
     """The points of one run, split into training and test points; labels are 0 or 1."""
 
+    #: The training points, each ``[x, y]``.
     train_points: list[list[float]]
+    #: The class of each training point, 0 or 1.
     train_labels: list[int]
+    #: The held-back points, each ``[x, y]``, never trained on.
     test_points: list[list[float]]
+    #: The class of each test point, 0 or 1.
     test_labels: list[int]
 
 

@@ -41,9 +41,13 @@ class Value:
     not a number: ``==`` is identity (compare numbers with ``a.data == b.data``),
     ``bool(v)`` raises TypeError (test ``v.data``), and only a leaf can be copied or
     pickled. ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node, as for a
-    float, except on a leaf that has a gradient: there it is a training step written as
-    ``w -= lr * w.grad``, which must change ``w.data``, and raises TypeError. Floating-point
-    limits follow one policy, written out before the helpers at the end of this module.
+    float, except on a leaf that has a gradient, meaning its ``grad`` is not 0.0 (a
+    backward pass gave it one, or ``zero_grad()`` set None): there it is a training step
+    written as ``w -= lr * w.grad``, which must change ``w.data``, and raises TypeError. A
+    fresh leaf (``grad`` 0.0) goes through, so ``w -= 0.1`` silently makes ``w`` a new node;
+    a :class:`~autograd.nn.Parameter`, every weight of a network, refuses these operators
+    always. Floating-point limits follow one policy, written out before the helpers at the
+    end of this module.
 
     ``grad`` starts at 0.0. None means "no gradient", as in PyTorch: an optimizer's
     ``zero_grad()`` sets it, and ``backward()`` starts each leaf it reaches from 0.0.

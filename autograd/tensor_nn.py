@@ -25,7 +25,7 @@ class Linear:
 
     Weights start uniform in ``[-1/sqrt(nin), 1/sqrt(nin)]``, PyTorch's default for its
     ``nn.Linear``, so that each output starts on the scale of one input whatever ``nin``
-    is; biases start at 0.
+    is; biases start at 0, unlike PyTorch, which draws them from the same range.
 
     >>> import numpy as np
     >>> from autograd.tensor_nn import Linear
@@ -44,6 +44,7 @@ class Linear:
         self.b = Tensor(np.zeros(nout))
 
     def __call__(self, x: Tensor) -> Tensor:
+        """The outputs ``x @ w + b``, one row of ``nout`` per row of ``nin`` inputs in ``x``."""
         return x @ self.w + self.b  # b, shape (nout,), is broadcast to every row
 
     def parameters(self) -> list[Tensor]:

@@ -34,7 +34,11 @@ DEFAULT_LR = {"sgd": 0.1, "adam": 0.003}
 
 @dataclass
 class Digits:
-    """The images of one run (one row of 64 pixels in [0, 1] each) and their labels 0-9."""
+    """The images of one run, one row of 64 pixels each, and their labels 0-9.
+
+    Pixels are in [0, 1] as :func:`load_data` returns them; :func:`standardize` returns
+    a new ``Digits`` whose pixels are centred and scaled instead.
+    """
 
     train_images: NDArray[np.float64]
     train_labels: NDArray[np.int64]

@@ -58,16 +58,43 @@ how to get PyTorch's CPU-only wheels."""
 
 
 def chain_rule_example(a: Any, b: Any, e: Any) -> Any:
+    """``d = a * b + e``, the first chapter's example; d/da = b, d/db = a, d/de = 1.
+
+    >>> from autograd.engine import Value
+    >>> from autograd.verify_gradients import chain_rule_example
+    >>> a, b, e = Value(2.0), Value(-3.0), Value(10.0)
+    >>> d = chain_rule_example(a, b, e)
+    >>> d.backward()
+    >>> d.data, (a.grad, b.grad, e.grad)
+    (4.0, (-3.0, 2.0, 1.0))
+    """
     c = a * b
     d = c + e
     return d
 
 
 def neuron(x1: Any, x2: Any, w1: Any, w2: Any, b: Any) -> Any:
+    """A neuron with two inputs, ``tanh(x1 * w1 + x2 * w2 + b)``; d/dw1 = (1 - out ** 2) * x1.
+
+    >>> from autograd.engine import Value
+    >>> from autograd.verify_gradients import neuron
+    >>> w1 = Value(0.5)
+    >>> out = neuron(Value(2.0), Value(1.0), w1, Value(-1.0), Value(0.0))
+    >>> out.backward()
+    >>> out.data, w1.grad  # tanh(0) = 0, so d/dw1 = (1 - 0) * x1
+    (0.0, 2.0)
+    """
     return (x1 * w1 + x2 * w2 + b).tanh()
 
 
 def every_op(x: Any, y: Any, z: Any) -> Any:
+    """``u = x * y + z``, then the sum of ``u`` and every operation of the table applied to it.
+
+    Each operation of :data:`~autograd.operations.OPERATIONS` takes ``u`` as its first
+    operand (and ``z`` as the second of a two-input one, its first test point's constant
+    for one that takes a number), so one backward pass goes through all of them and
+    ``x``, ``y`` and ``z`` collect the gradient of every one.
+    """
     u = x * y + z  # every operation takes u: its gradient collects from every use
     total = u
     for op in OPERATIONS.values():  # the table of operations, autograd/operations.py
@@ -104,10 +131,15 @@ def mlp_loss(*params: Any, sizes: Sequence[int] = (3, 4, 4, 1)) -> Any:
 class Check:
     """One expression: its leaves, how to build it from Values, and the reference."""
 
+    #: What the report calls it, such as ``"tanh neuron"``.
     name: str
+    #: The Values whose gradients are compared, in the reference's argument order.
     leaves: Sequence[Value]
-    build: Callable[[], Value]  # rebuilds the expression from the current leaf data
-    reference: Callable[..., Any]  # the same expression, applied to torch tensors
+    #: Builds the expression again from the leaves' current ``data``; the finite
+    #: differences call it with each leaf nudged.
+    build: Callable[[], Value]
+    #: The same expression, called with one float64 PyTorch tensor per leaf.
+    reference: Callable[..., Any]
 
 
 def make_checks() -> list[Check]:
