@@ -45,14 +45,23 @@ class Diagnosis:
 
 @dataclass
 class StepResult:
+    """One step's line of the report: its verdict, and what went wrong when it failed.
+
+    ``step`` is the step graded (its number, its methods and their cases); ``diagnoses``
+    says why it failed, one diagnosis per section of the book that explains a mistake.
+    """
+
     step: Step
+    #: The verdict; a new result passes until a check fails.
     status: Status = Status.PASS
+    #: Printed in brackets after the status, such as ``"relu still to write"``.
     note: str = ""
     #: The earlier step that blocks this one (status BLOCKED).
     blocked_by: int = 0
     diagnoses: list[Diagnosis] = field(default_factory=list)
 
     def shown_status(self) -> str:
+        """The status column: the status's text, or which step blocks this one."""
         if self.status is Status.BLOCKED:
             return f"blocked by step {self.blocked_by}"
         return self.status.value
