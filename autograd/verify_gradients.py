@@ -44,6 +44,7 @@ FD_TOLERANCE = 1e-6
 #: term exceed FD_TOLERANCE, so a step outside would blame a correct engine (and at h = 10
 #: the nudged leaves leave log's domain).
 FD_STEP_RANGE = (1e-8, 1e-4)
+#: What the script prints when PyTorch is missing: how to install it.
 #: Without the constraints file pip picks PyTorch's default Linux wheel, a multi-gigabyte
 #: CUDA build; the file pins the version whose CPU-only wheel our machines use.
 TORCH_INSTALL_HINT = """\
@@ -58,7 +59,7 @@ how to get PyTorch's CPU-only wheels."""
 
 
 def chain_rule_example(a: Any, b: Any, e: Any) -> Any:
-    """``d = a * b + e``, the first chapter's example; d/da = b, d/db = a, d/de = 1.
+    """``d = a * b + e``, the chain rule chapter's example; d/da = b, d/db = a, d/de = 1.
 
     >>> from autograd.engine import Value
     >>> from autograd.verify_gradients import chain_rule_example
