@@ -261,3 +261,46 @@ def _name_max(folder: Path) -> int:
         return os.pathconf(folder, "PC_NAME_MAX")
     except (AttributeError, OSError, ValueError):
         return 255
+
+
+def add_optimizer_options(
+    parser: argparse.ArgumentParser, default_lr: dict[str, float], weight_decay: float
+) -> None:
+    """``--optimizer``, ``--lr``, ``--momentum`` and ``--weight-decay``, as the training
+    scripts take them; :func:`choose_optimizer` fills in the defaults after parsing.
+
+    Parsing leaves ``None`` for an option not given, so that the defaults can depend on
+    the optimizer and a ``--momentum`` given with Adam can be refused.
+    """
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default adam)")
+    parser.add_argument(
+        "--lr",
+        type=positive_float,
+        metavar="RATE",
+        help=f"learning rate (default {default_lr['sgd']:g} for sgd,"
+        f" {default_lr['adam']:g} for adam)",
+    )
+    parser.add_argument(
+        "--momentum", type=non_negative_float, metavar="M", help="momentum of sgd (default 0.9)"
+    )
+    parser.add_argument(
+        "--weight-decay",
+        type=non_negative_float,
+        default=weight_decay,
+        metavar="W",
+        help=f"L2 penalty on every weight (default {weight_decay:g})",
+    )
+
+
+def choose_optimizer(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, default_lr: dict[str, float]
+) -> None:
+    """Refuse ``--momentum`` with Adam, then fill in the optimizer's defaults in ``args``."""
+    if args.optimizer == "adam" and args.momentum is not None:
+        parser.error("--momentum applies to --optimizer sgd only")
+    if args.optimizer is None:
+        args.optimizer = "adam"
+    if args.lr is None:
+        args.lr = default_lr[args.optimizer]
+    if args.momentum is None:
+        args.momentum = 0.9 if args.optimizer == "sgd" else 0.0

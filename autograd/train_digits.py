@@ -22,7 +22,14 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from autograd._cli import integer, non_negative_float, plot_path, positive_float, positive_int
+from autograd._cli import (
+    add_optimizer_options,
+    choose_optimizer,
+    integer,
+    plot_path,
+    positive_float,
+    positive_int,
+)
 from autograd.engine import no_grad
 from autograd.optim import SGD, Adam
 from autograd.tensor import Tensor
@@ -297,24 +304,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="N",
         help="training images per step (default 32)",
     )
-    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="(default adam)")
-    parser.add_argument(
-        "--lr",
-        type=positive_float,
-        metavar="RATE",
-        help=f"learning rate (default {DEFAULT_LR['adam']:g} for adam,"
-        f" {DEFAULT_LR['sgd']:g} for sgd)",
-    )
-    parser.add_argument(
-        "--momentum", type=non_negative_float, metavar="M", help="momentum of sgd (default 0.9)"
-    )
-    parser.add_argument(
-        "--weight-decay",
-        type=non_negative_float,
-        default=1e-3,
-        metavar="W",
-        help="L2 penalty on every weight (default 1e-3)",
-    )
+    add_optimizer_options(parser, DEFAULT_LR, weight_decay=1e-3)
     parser.add_argument("--quiet", action="store_true", help="print only the last line")
     parser.add_argument(
         "--plot-samples", type=plot_path, metavar="PATH", help="save sample training images"
@@ -329,14 +319,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--plot-mistakes", type=plot_path, metavar="PATH", help="save the misclassified test digits"
     )
     args = parser.parse_args(argv)
-    if args.optimizer == "adam" and args.momentum is not None:
-        parser.error("--momentum applies to --optimizer sgd only")
-    if args.optimizer is None:
-        args.optimizer = "adam"
-    if args.lr is None:
-        args.lr = DEFAULT_LR[args.optimizer]
-    if args.momentum is None:
-        args.momentum = 0.9 if args.optimizer == "sgd" else 0.0
+    choose_optimizer(parser, args, DEFAULT_LR)
     return args
 
 
