@@ -89,13 +89,6 @@ def neuron(x1: Any, x2: Any, w1: Any, w2: Any, b: Any) -> Any:
 
 
 def every_op(x: Any, y: Any, z: Any) -> Any:
-    """``u = x * y + z``, then the sum of ``u`` and every operation of the table applied to it.
-
-    Each operation of :data:`~autograd.operations.OPERATIONS` takes ``u`` as its first
-    operand (and ``z`` as the second of a two-input one, its first test point's constant
-    for one that takes a number), so one backward pass goes through all of them and
-    ``x``, ``y`` and ``z`` collect the gradient of every one.
-    """
     u = x * y + z  # every operation takes u: its gradient collects from every use
     total = u
     for op in OPERATIONS.values():  # the table of operations, autograd/operations.py
