@@ -97,6 +97,10 @@ def test_highlights_mark_the_lines_they_are_meant_to(chapter, source, name, line
         assert all(line.strip() and not line.strip().startswith(">>>") for line in lines)
         marked = ("_backward(node.grad)", "topological_order", "node.grad = 0.0")
         assert any(mark in line for line in lines for mark in marked), lines
+    elif name == "SGD.step":
+        # The optimizers chapter marks what momentum adds: its block, and nothing else.
+        assert lines[0].strip() == "if self.momentum != 0:", lines
+        assert lines[-1].strip() == "grad = buffer", lines
     else:
         # In an operation, the highlight marks the chain-rule lines.
         assert all(".grad +=" in line for line in lines), lines
