@@ -103,6 +103,16 @@ doctest_default_flags = doctest.ELLIPSIS | doctest.DONT_ACCEPT_TRUE_FOR_1
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_default_options = {"members": True}
+# Signatures name NumPy's array types by their aliases, not as
+# ndarray[tuple[Any, ...], dtype[float64]] (the modules use `from __future__ import annotations`,
+# which these names need).
+autodoc_type_aliases = {
+    "Array": "autograd.tensor.Array",
+    "Labels": "autograd.train_digits.Labels",
+}
+# ...and every type in a signature by its own name (Array, not autograd.tensor.Array): the
+# name still links to its entry.
+python_use_unqualified_type_names = True
 # Builds are nitpicky (-n) and offline (no intersphinx), so a standard-library type in a
 # signature (Sequence, random.Random, argparse.ArgumentParser) has no target to link to:
 # that is expected, while a missing target of our own stays an error.

@@ -20,7 +20,11 @@ from typing import Any, SupportsIndex
 MAX_FLOAT = sys.float_info.max
 
 #: Held by :meth:`Value.backward` for the whole pass, so passes in different threads run
-#: one after the other. Re-entrant, so an op's ``_backward`` may itself call backward().
+#: one after the other: two threads calling backward(), on one graph or on two graphs that
+#: share leaves, get what two calls in a row get, each adding its full gradient. Re-entrant,
+#: so an op's ``_backward`` may itself call backward(). Nothing else is locked: changing
+#: ``data`` or ``grad`` (an optimizer's step() or zero_grad()) while another thread runs
+#: backward() on the same nodes gives numbers from a mix of before and after.
 BACKWARD_LOCK = threading.RLock()
 
 
@@ -36,27 +40,36 @@ class Value:
     >>> a
     Value(data=2.0, grad=0.0)
 
-    ``data`` is any real number but a ``bool``, stored as a float; an operation takes
-    another Value or a real number, and anything else raises TypeError. A Value is a node,
-    not a number: ``==`` is identity (compare numbers with ``a.data == b.data``),
-    ``bool(v)`` raises TypeError (test ``v.data``), and only a leaf can be copied or
-    pickled. ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node, as for a
-    float, except on a leaf that has a gradient, meaning its ``grad`` is not 0.0 (a
-    backward pass gave it one, or ``zero_grad()`` set None): there it is a training step
-    written as ``w -= lr * w.grad``, which must change ``w.data``, and raises TypeError. A
-    fresh leaf (``grad`` 0.0) goes through, so ``w -= 0.1`` silently makes ``w`` a new node;
-    a :class:`~autograd.nn.Parameter`, every weight of a network, refuses these operators
-    always. Floating-point limits follow one policy, written out before the helpers at the
-    end of this module.
+    Attributes, the six names of ``__slots__``:
 
-    ``grad`` starts at 0.0. None means "no gradient", as in PyTorch: an optimizer's
-    ``zero_grad()`` sets it, and ``backward()`` starts each leaf it reaches from 0.0.
+    - ``data``: the number, always a float. The constructor takes any real number but a
+      ``bool``; an operation takes another Value or a real number; anything else raises
+      TypeError.
+    - ``grad``: d(output)/d(this node) after ``backward()``, starting at 0.0. None means
+      "no gradient", as in PyTorch: an optimizer's ``zero_grad()`` sets it, and
+      ``backward()`` starts each leaf it reaches from 0.0.
+    - ``label``: a name for pictures of the graph (:func:`autograd.draw.to_dot`).
+    - ``_prev``: the inputs this node was computed from, a tuple; empty for a leaf.
+    - ``_op``: the operation's symbol (``"+"``, ``"tanh"``), empty for a leaf.
+    - ``_backward``: the operation's chain-rule step, called by :meth:`backward` as
+      ``node._backward(node.grad)``. It adds (``+=``) each input's local derivative times
+      that upstream gradient to the input's ``grad`` and returns nothing. An operation run
+      under :func:`no_grad` records no inputs and keeps the leaf's ``_backward``, which
+      does nothing.
 
-    Threads: ``backward()`` holds ``BACKWARD_LOCK`` for the whole pass, so two threads
-    calling it, on one graph or on two graphs that share leaves, get what two calls in a
-    row get: each adds its full gradient. Nothing else is locked: changing ``data`` or
-    ``grad`` (an optimizer's ``step()`` or ``zero_grad()``) while another thread runs
-    ``backward()`` on the same nodes gives numbers from a mix of before and after.
+    A Value is a node, not a number:
+
+    - ``==`` is identity; compare numbers with ``a.data == b.data``.
+    - ``bool(v)`` raises TypeError; test ``v.data``.
+    - Only a leaf can be copied or pickled.
+    - ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node, as for a float. A
+      leaf that already has a gradient (``grad`` not 0.0) refuses them with TypeError:
+      ``w -= lr * w.grad`` there is meant as a training step, which must change
+      ``w.data``. A :class:`~autograd.nn.Parameter` refuses them always.
+
+    Overflow, NaN and the ranges where a derivative is exact follow one floating-point
+    policy, set out in the book's chapter "From micrograd to this engine" and in the
+    comments before this module's helpers.
     """
 
     # Each op's _backward receives the upstream gradient as its argument and the inputs it
@@ -334,7 +347,8 @@ class Value:
 
         Calling ``backward()`` again without zeroing adds one more copy of each gradient
         to the leaves, as PyTorch does with ``retain_graph=True``: a leaf's ``grad`` is an
-        accumulator that only ``Module.zero_grad()`` (or ``x.grad = 0.0``) resets.
+        accumulator, reset only by a ``zero_grad()`` (a network's sets 0.0, an optimizer's
+        None) or by ``x.grad = 0.0``.
         Intermediate nodes are recomputed from scratch on every call, so their ``grad``
         always holds the gradient of the latest call.
 
@@ -352,7 +366,7 @@ class Value:
         >>> x.grad, y.grad
         (12.0, 1.0)
         """
-        with BACKWARD_LOCK:  # one pass at a time, whichever thread calls (see Value)
+        with BACKWARD_LOCK:  # one pass at a time, whichever thread calls (see BACKWARD_LOCK)
             order = topological_order(self)
             for node in order:
                 if node._prev or node.grad is None:  # interior, or a leaf with no gradient

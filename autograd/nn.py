@@ -224,7 +224,10 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        """The network's one output, for a network whose last layer has one neuron."""
+        """The network's one output, for a network whose last layer has one neuron.
+
+        A network with more outputs raises ValueError: :meth:`outputs` gives them as a list.
+        """
         # One return type: micrograd's "a Value or a list" leaves every caller guessing.
         nout = len(self.layers[-1].neurons)
         if nout != 1:

@@ -39,9 +39,10 @@ class Operation:
     take the ``inputs`` operands first, then the constant for an operation that has one
     (``x ** n``, ``2 * x``). ``domain`` says where the checks may evaluate it: defined, and
     away from poles and kinks by a margin (by default, everywhere). ``points`` are inputs
-    (with the constant, if any) at which the derivatives are easy to verify by hand.
-    ``kinks`` are the inputs where the derivative jumps (relu's 0): a finite difference
-    must not straddle one.
+    (with the constant, if any) at which the derivatives are easy to verify by hand;
+    ``constants`` are the numbers the checks try as that constant (empty for an operation
+    that takes none). ``kinks`` are the inputs where the derivative jumps (relu's 0): a
+    finite difference must not straddle one.
     """
 
     name: str

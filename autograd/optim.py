@@ -98,7 +98,8 @@ class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum and weight decay.
 
     Each ``step()`` moves every parameter against its gradient. With ``momentum`` it moves
-    along a running sum of past gradients instead; ``weight_decay`` adds
+    along a decaying sum of past gradients instead (each step multiplies the sum by
+    ``momentum`` and adds the new gradient); ``weight_decay`` adds
     ``weight_decay * p.data`` to each gradient first, which is the gradient of an L2 penalty
     ``weight_decay / 2 * p.data ** 2``. The formulas are ``torch.optim.SGD``'s (without
     ``dampening`` and ``nesterov``).

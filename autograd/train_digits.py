@@ -32,8 +32,11 @@ from autograd._cli import (
 )
 from autograd.engine import no_grad
 from autograd.optim import SGD, Adam
-from autograd.tensor import Tensor
+from autograd.tensor import Array, Tensor
 from autograd.tensor_nn import TensorMLP, cross_entropy
+
+#: An array of class labels, the digits 0 to 9 (images are :data:`autograd.tensor.Array`).
+Labels = NDArray[np.int64]
 
 #: The learning rate each optimizer gets unless ``--lr`` says otherwise.
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.003}
@@ -47,10 +50,10 @@ class Digits:
     a new ``Digits`` whose pixels are centred and scaled instead.
     """
 
-    train_images: NDArray[np.float64]
-    train_labels: NDArray[np.int64]
-    test_images: NDArray[np.float64]
-    test_labels: NDArray[np.int64]
+    train_images: Array
+    train_labels: Labels
+    test_images: Array
+    test_labels: Labels
 
 
 @dataclass
@@ -93,20 +96,18 @@ def standardize(data: Digits) -> Digits:
     )
 
 
-def predict(net: TensorMLP, images: NDArray[np.float64]) -> NDArray[np.int64]:
+def predict(net: TensorMLP, images: Array) -> Labels:
     """The class with the largest logit for each image; no graph is built."""
     with no_grad():
         return net(Tensor(images)).data.argmax(axis=1)
 
 
-def accuracy(net: TensorMLP, images: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
+def accuracy(net: TensorMLP, images: Array, labels: Labels) -> float:
     """The fraction of images whose digit the network gets right."""
     return float((predict(net, images) == labels).mean())
 
 
-def training_step(
-    net: TensorMLP, optimizer: SGD | Adam, images: NDArray[np.float64], labels: NDArray[np.int64]
-) -> float:
+def training_step(net: TensorMLP, optimizer: SGD | Adam, images: Array, labels: Labels) -> float:
     """One step of the training loop on one minibatch; returns the batch's loss."""
     loss = cross_entropy(net(Tensor(images)), labels)  # 1. forward pass
     optimizer.zero_grad()  # 2. zero the gradients
@@ -150,9 +151,7 @@ def train(
     return history
 
 
-def confusion_matrix(
-    labels: NDArray[np.int64], predictions: NDArray[np.int64], classes: int = 10
-) -> NDArray[np.int64]:
+def confusion_matrix(labels: Labels, predictions: Labels, classes: int = 10) -> Labels:
     """``matrix[true, predicted]``: how many images of each digit got each answer.
 
     >>> import numpy as np
@@ -204,7 +203,7 @@ def plot_curves(history: History, steps_per_epoch: int, path: str) -> None:
     plt.close(fig)
 
 
-def plot_confusion(matrix: NDArray[np.int64], path: str) -> None:
+def plot_confusion(matrix: Labels, path: str) -> None:
     """Save the test set's confusion matrix, with the count written in every cell."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 4.6), layout="constrained")
@@ -223,9 +222,9 @@ def plot_confusion(matrix: NDArray[np.int64], path: str) -> None:
 
 
 def plot_mistakes(
-    images: NDArray[np.float64],
-    labels: NDArray[np.int64],
-    predictions: NDArray[np.int64],
+    images: Array,
+    labels: Labels,
+    predictions: Labels,
     path: str,
 ) -> None:
     """Save every misclassified test image with the true digit and the network's answer."""

@@ -22,7 +22,14 @@ from autograd.plots import plot_losses
 
 
 def train(net: MLP, steps: int, learning_rate: float, log_every: int = 0) -> list[float]:
-    """Run ``steps`` steps of gradient descent on ``net``; return the loss of each step."""
+    """Run ``steps`` steps of gradient descent on ``net``; return the loss of each step.
+
+    >>> from autograd.train_toy import train
+    >>> net = MLP(3, [4, 4, 1], rng=random.Random(0))
+    >>> losses = train(net, steps=20, learning_rate=0.05)
+    >>> len(losses), losses[-1] < losses[0] / 10
+    (20, True)
+    """
     losses = []
     for step in range(steps):
         # 1. Forward pass: predictions and loss; this builds the graph.

@@ -27,8 +27,11 @@ USES = {method: {u for c in CASES if c.op == method for u in c.uses} for method 
 class Status(enum.Enum):
     """A step's verdict, as the report's status column shows it."""
 
+    #: Every check of the step gives the reference's numbers.
     PASS = "PASS"
+    #: A check gives another number, or raises; the report says which and why.
     FAIL = "FAIL"
+    #: A method of the step is still the starter's, which raises NotImplementedError.
     NOT_WRITTEN = "not yet written"
     #: Only an earlier step's method, not yet passing, makes this step's checks fail.
     BLOCKED = "blocked"

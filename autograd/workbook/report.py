@@ -22,13 +22,18 @@ TITLE_WIDTH = max(len(step.title()) for step in STEPS)
 class Report:
     """The checker's verdict on one file."""
 
+    #: The file graded, as the report's first line names it.
     filename: str
+    #: The last step checked (``--step N``); the steps after it are not graded.
     last_step: int = len(STEPS)
+    #: One result per step graded, in order.
     steps: list[StepResult] = field(default_factory=list)
     #: Why the file could not be graded at all ("" when it could).
     problem: str = ""
     #: Where the expected numbers came from, as the last lines say.
     references: str = "central finite differences"
+    #: How many lines the learner's engine printed while it was checked; the report counts
+    #: them instead of showing them.
     printed_lines: int = 0
 
     @property
