@@ -168,7 +168,7 @@ def test_every_block_gives_the_books_output(
             f"{cold:5.2f} s (load {load:.2f} s {timings.get('phases')})  later runs median "
             f"{statistics.median(later) if later else 0:.0f} ms, max {max(later, default=0):.0f} ms"
             + (f" (block {slowest['index']})" if slowest else "")
-            + (f"  needs torch: {needs}" if needs else "")
+            + (f"  not offered (needs a package the browser lacks): {needs}" if needs else "")
         )
     REPORT.extend(f"expected difference: {line}" for line in expected)
 
