@@ -9,7 +9,7 @@
   const { loadPython, el, nextFrame } = window.runinbrowser;
   // What the first Run on a page costs, as measured (the README says where): loading Python
   // is nearly all of it. The panel then shows the time it really took.
-  const FIRST_RUN_NOTE = "on the first Run of a page this takes 5 to 15 s, longer on a busy"
+  const FIRST_RUN_NOTE = "on the first Run of a page this takes 2 to 15 s, longer on a busy"
     + " computer";
 
   // Loaded once per page, on the first Run: {pyodide, runner (a Python PageRunner), version}.
