@@ -44,7 +44,7 @@ class Value:
 
     - ``data``: the number, always a float. The constructor takes any real number but a
       ``bool``; an operation takes another Value or a real number; anything else raises
-      TypeError.
+      TypeError, and an int too large for a float raises OverflowError.
     - ``grad``: d(output)/d(this node) after ``backward()``, starting at 0.0. None means
       "no gradient", as in PyTorch: an optimizer's ``zero_grad()`` sets it, and
       ``backward()`` starts each leaf it reaches from 0.0.
@@ -149,7 +149,8 @@ class Value:
 
         At self = 0 a negative power divides by zero, and so does the slope of a power
         0 < n < 1 in ``backward()``: both raise ZeroDivisionError. ``x ** 0`` has slope 0
-        everywhere, 0 included, as in PyTorch.
+        everywhere, 0 included, as in PyTorch. The exponent must be a number: a Value
+        exponent raises TypeError (for ``a ** b`` write ``(b * a.log()).exp()``).
 
         >>> a = Value(3.0)
         >>> (a ** 2).backward()
@@ -191,9 +192,10 @@ class Value:
         The composition rounds twice, so the quotient can be one unit in the last place
         away from Python's ``a / b``: ``Value(49.0) / Value(49.0)`` is 0.9999999999999999.
         Its range is narrower than true division's: the divisor's gradient goes through
-        ``other ** -2`` (and the product of the other factors), so it underflows to 0 or
-        overflows to inf once ``abs(other)`` leaves about 1e-154 to 1e154, and for
-        ``abs(other) < 5.6e-309`` the quotient itself is inf (or nan for ``0 / other``).
+        ``other ** -2`` (and the product of the other factors), so it is exact only while
+        ``abs(other)`` stays within about 1e-154 to 1e154. Below, it overflows to inf; above,
+        it loses digits and then underflows to 0 (for ``1 / other``, beyond about 4.5e161).
+        For ``abs(other) < 5.6e-309`` the quotient itself is inf (or nan for ``0 / other``).
         Dividing by 0 raises ZeroDivisionError.
 
         >>> Value(3.0) / 4
@@ -298,6 +300,7 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm log(self) for self > 0; d/dself = 1 / self.
 
+        For self <= 0 it raises ValueError, as ``math.log`` does.
         The gradient is computed as ``out_grad / self``, one rounding, as PyTorch does:
         ``1 / self`` alone overflows to inf for a tiny (subnormal) self even where the
         gradient is finite, such as ``(Value(1e-310).log() * 1e-100)``'s 1e210.

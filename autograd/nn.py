@@ -127,6 +127,9 @@ class Module:
 class Neuron(Module):
     """One neuron: ``activation(w . x + b)`` with ``nin`` weights and a bias.
 
+    ``activation`` is one of :data:`ACTIVATIONS`; another name raises ValueError, and so
+    does calling the neuron with a number of inputs other than ``nin``.
+
     Weights start uniform in [-1, 1] and the bias at 0. They are drawn from ``rng``, so the
     same ``random.Random(seed)`` always builds the same neuron; without one, from the
     module's ``default_generator`` (see :func:`manual_seed`), so each new neuron differs.

@@ -48,7 +48,9 @@ class Operation:
     name: str
     method: str  # the Value method that computes it, e.g. "__mul__"
     inputs: int  # how many Value operands: 1 or 2
-    primitive: bool  # its method has its own _backward; otherwise it composes others
+    # The row that stands for its method's own _backward. False for a composition, and for
+    # the constant form of a primitive (x + 3 runs __add__'s _backward, 3 wrapped in a Value).
+    primitive: bool
     call: Callable[..., Any]
     forward: Callable[..., float]
     derivatives: Callable[..., tuple[float, ...]]

@@ -31,6 +31,11 @@ class Optimizer:
     each forward pass computes its number again from its inputs, so a step on it would be
     lost. A parameter listed twice would be stepped twice: ``Module.parameters()`` lists a
     shared one once.
+
+    Refused: with TypeError, a network instead of its ``parameters()`` and anything that
+    is not a Value (or Tensor); with ValueError, an empty list, a non-leaf and a parameter
+    listed twice. ``SGD`` and ``Adam`` also refuse a setting that is not a number
+    (TypeError) or out of its range, such as a negative ``lr`` (ValueError).
     """
 
     def __init__(self, params: Iterable[Value]) -> None:

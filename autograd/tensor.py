@@ -8,7 +8,8 @@ vector-Jacobian product (the upstream gradient, an array, times the operation's 
 derivatives) instead of multiplying two numbers. ``backward()`` walks the graph with the
 scalar engine's own :func:`~autograd.engine.topological_order`.
 
-This module needs NumPy (``pip install autograd-book[tensor]``); the scalar engine does not.
+This module needs NumPy (``pip install -e ".[tensor]"`` in a checkout); the scalar engine
+does not.
 """
 
 from __future__ import annotations
@@ -147,6 +148,8 @@ class Tensor:
 
     def __matmul__(self, other: Tensor | Any) -> Tensor:
         """Matrix product ``self @ other`` of two 2-D tensors (m, k) @ (k, n) -> (m, n).
+
+        Other shapes raise ValueError: a 1-D tensor, or inner sizes that differ.
 
         d/dself is ``out_grad @ other.T`` and d/dother is ``self.T @ out_grad``: each
         entry of ``out`` is a sum of products, so each input entry collects, over the
@@ -380,6 +383,8 @@ class Tensor:
         engine. For any other shape, give ``gradient``, an array of ``self``'s shape: each
         ``grad`` becomes the vector-Jacobian product ``gradient . d(self)/d(node)``, which
         is the gradient of ``(self * gradient).sum()`` (PyTorch's ``backward(gradient)``).
+        Without ``gradient`` on a tensor of more than one number, or with a ``gradient`` of
+        another shape, it raises ValueError.
 
         >>> x = Tensor([1.0, 2.0, 3.0])
         >>> y = x * x

@@ -155,6 +155,7 @@ def confusion_matrix(labels: Labels, predictions: Labels, classes: int = 10) -> 
     """``matrix[true, predicted]``: how many images of each digit got each answer.
 
     >>> import numpy as np
+    >>> from autograd.train_digits import confusion_matrix
     >>> confusion_matrix(np.array([0, 1, 1]), np.array([0, 1, 0]), classes=2)
     array([[1, 0],
            [1, 1]])

@@ -40,9 +40,10 @@ FD_STEP = 1e-6
 #: Central differences are accurate to about FD_STEP ** 2, plus rounding error / FD_STEP.
 FD_TOLERANCE = 1e-6
 #: The steps ``--fd-step`` accepts. Measured on this module's checks with a correct engine:
-#: they all pass from h = 1e-9 to 1e-4; at 1e-3 the h ** 2 term and at 1e-10 the rounding
-#: term exceed FD_TOLERANCE, so a step outside would blame a correct engine (and at h = 10
-#: the nudged leaves leave log's domain).
+#: they all pass from h = 1e-9 to 1e-4, while at 1e-3 the h ** 2 term and at 1e-10 the
+#: rounding term exceed FD_TOLERANCE and blame a correct engine (at h = 10 the nudged leaves
+#: even leave log's domain). The range stops at 1e-8, a factor of 10 inside the last step
+#: that passed, because the rounding term grows fastest as h shrinks.
 FD_STEP_RANGE = (1e-8, 1e-4)
 #: What the script prints when PyTorch is missing: how to install it.
 #: Without the constraints file pip picks PyTorch's default Linux wheel, a multi-gigabyte
