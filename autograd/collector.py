@@ -22,6 +22,8 @@ from contextlib import contextmanager
 def gc_paused() -> Iterator[None]:
     """Switch the cyclic garbage collector off inside the ``with`` block, then restore it.
 
+    A context manager: use it as ``with gc_paused():``.
+
     The previous state is restored even if the block raises, and a collector that was
     already off stays off.
 

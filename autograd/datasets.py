@@ -48,6 +48,8 @@ def make_moons(n: int, noise: float, rng: random.Random) -> tuple[list[list[floa
     The angles are evenly spaced along each half circle, as in scikit-learn's function of
     the same name; ``noise`` is the standard deviation added to each coordinate. Points
     come back in a shuffled order, as ``[x, y]`` lists with a parallel list of labels.
+    ``n`` below 2 or a negative ``noise`` raises ValueError; a non-int ``n`` or an ``rng``
+    that is not a ``random.Random`` raises TypeError.
 
     >>> import random
     >>> from autograd.datasets import make_moons
@@ -84,6 +86,8 @@ def train_test_split(
 
     Returns ``train_points, test_points, train_labels, test_labels``, the order of
     scikit-learn's function of the same name. Both parts get at least one point.
+    ValueError when the lengths differ, there are fewer than 2 points, or ``test_fraction``
+    is not strictly between 0 and 1.
 
     >>> import random
     >>> from autograd.datasets import train_test_split

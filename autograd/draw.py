@@ -15,6 +15,7 @@ def to_dot(root: Value, *, rankdir: str = "LR") -> str:
 
     Each box shows the value's ``label`` (if any), ``data`` and ``grad``. Nodes are
     numbered in topological order, so the same expression always gives the same text.
+    ``rankdir`` is Graphviz's direction, LR, RL, TB or BT; anything else raises ValueError.
 
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> print(to_dot(a * b))

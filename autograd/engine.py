@@ -194,7 +194,7 @@ class Value:
         Its range is narrower than true division's: the divisor's gradient goes through
         ``other ** -2`` (and the product of the other factors), so it is exact only while
         ``abs(other)`` stays within about 1e-154 to 1e154. Below, it overflows to inf; above,
-        it loses digits and then underflows to 0 (for ``1 / other``, beyond about 4.5e161).
+        it loses digits and then underflows to 0 (for ``1 / other``, beyond about 6.4e161).
         For ``abs(other) < 5.6e-309`` the quotient itself is inf (or nan for ``0 / other``).
         Dividing by 0 raises ZeroDivisionError.
 

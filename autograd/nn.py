@@ -26,6 +26,8 @@ default_generator = random.Random(0)
 def manual_seed(seed: int) -> None:
     """Seed the generator that modules built without an ``rng`` draw their weights from.
 
+    ``seed`` is an int; anything else raises TypeError.
+
     >>> from autograd.nn import Neuron, manual_seed
     >>> manual_seed(1)
     >>> first = [w.data for w in Neuron(3).w]
@@ -199,7 +201,7 @@ class MLP(Module):
     Hidden layers use ``activation``; the last layer uses ``output_activation``, which
     defaults to the same. Calling a network whose last layer has one neuron gives that
     neuron's ``Value``; :meth:`outputs` gives the last layer's values as a list, for a
-    network of any size.
+    network of any size. An empty ``nouts`` or a size below 1 raises ValueError.
 
     >>> net = MLP(3, [4, 4, 1], rng=random.Random(0))
     >>> len(net.parameters())

@@ -45,14 +45,16 @@ class Tensor:
            [6., 8.]])
 
     ``data`` may be anything ``np.asarray`` turns into an array of real numbers (a number,
-    nested lists, an integer or float array); it is stored as float64. A float64 array is
+    nested lists, an integer or float array); it is stored as float64, and booleans or
+    complex numbers raise TypeError. A float64 array is
     used as it is, not copied (as ``torch.from_numpy`` and ``np.asarray`` do), so changing
     one changes the other. Operations combine a Tensor with another Tensor, an array or a
     number, with NumPy's broadcasting rules.
 
     Floating point follows NumPy and PyTorch: a result too large is ``inf``, ``0 ** -1`` is
-    ``inf`` and a NaN stays NaN. Only ``log`` of a number <= 0 is refused (ValueError), as
-    the scalar engine refuses it.
+    ``inf`` and a NaN stays NaN, with NumPy's RuntimeWarning where NumPy gives one (``0 **
+    -1``: "divide by zero"). Only ``log`` of a number <= 0 is refused (ValueError), as the
+    scalar engine refuses it.
     """
 
     # Same layout as Value (engine.py); see there why each op saves its inputs as defaults.

@@ -917,6 +917,11 @@ def test_division_stays_composed_and_its_range_ends_where_documented():
     assert (q.data, b.grad) == (1.0, 0.0)
     # The composition rounds twice, as its docstring says with this very example.
     assert (Value(49.0) / Value(49.0)).data == 0.9999999999999999
+    # For 1 / other, the last digits go first and 0 comes beyond about 6.4e161, as documented.
+    for divisor, nonzero in ((1e155, True), (6.3e161, True), (6.5e161, False)):
+        b = Value(divisor)
+        (Value(1.0) / b).backward()
+        assert (b.grad != 0.0) is nonzero and b.grad <= 0.0
 
 
 def test_power_zero_at_zero_has_gradient_zero_like_torch():
