@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -89,3 +90,19 @@ def test_squared_error_gradient_is_twice_the_error() -> None:
 def test_squared_error_refuses_lists_of_different_lengths() -> None:
     with pytest.raises(ValueError):
         squared_error([Value(1.0)], [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("loss", "label", "message"),
+    [
+        (logistic_loss, -1, "label must be 0 or 1, got -1"),
+        (logistic_loss, 2, "label must be 0 or 1, got 2"),
+        (hinge_loss, 0, "label must be -1 or +1, got 0"),
+        (hinge_loss, 0.5, "label must be -1 or +1, got 0.5"),
+    ],
+)
+def test_a_label_of_the_other_losses_convention_is_refused(loss, label, message) -> None:
+    # Each loss computed a number for the other one's labels: logistic_loss(s, -1) was
+    # logistic_loss(s, 0), and hinge_loss(s, 0) was 1 whatever the score. Silently wrong.
+    with pytest.raises(ValueError, match=re.escape(message)):
+        loss(Value(2.0), label)
