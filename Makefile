@@ -22,7 +22,7 @@ CONFDIR = .
 # Prints only: it must not need the environment, since it is what a fresh clone runs first.
 help:
 	@echo "Usage: make <target>. A target marked [.venv] first creates $(VENV) with $(PYTHON)"
-	@echo "(Python >= 3.11) and installs the project with pip (about 1.2 GB with PyTorch);"
+	@echo "(Python >= 3.11) and installs the project with pip (about 1.7 GB with PyTorch);"
 	@echo "later runs reuse it and re-install only when pyproject.toml or constraints.txt change."
 	@echo ""
 	@echo "  html     [.venv] the book in $(BUILDDIR)/html, strict: any warning fails"

@@ -92,8 +92,8 @@ class Value:
         label: str = "",
     ) -> None:
         # data is always a float. Operations pass the float they computed and skip the
-        # check; anything else (3, "3", True) goes through _as_float, which converts an
-        # int and refuses the rest with a TypeError.
+        # check; anything else (3, "3", True) goes through _as_float, which converts any
+        # other real number and refuses the rest, bool included, with a TypeError.
         self.data = data if type(data) is float else _as_float(data)
         # A float; None only after an optimizer's zero_grad(), "no gradient yet" (optim.py).
         self.grad: Any = 0.0

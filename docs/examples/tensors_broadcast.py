@@ -55,7 +55,7 @@ def main(argv: list[str]) -> int:
 
     # Forward: the (3,) bias is copied into every row, then added.
     forward.set_ylim(-2.2, 0.9)
-    forward.set_title("forward: NumPy copies the bias into every row", loc="left")
+    forward.set_title("forward: the bias acts as if copied into every row", loc="left")
     draw_array(forward, x.data, 0.0, 0.0, "x  (2, 3)", SOLID)
     forward.text(3.05, -CELL, "+", ha="center", va="center", fontsize=16)
     broadcast = np.broadcast_to(bias.data, out.shape)
