@@ -59,19 +59,28 @@ def make_parser() -> argparse.ArgumentParser:
     )
     # Every option is checked as it is parsed (autograd/_cli.py), so a bad value stops the
     # script with one error line before training, not with a traceback after it.
-    parser.add_argument("--seed", type=integer, default=0, help="seed for the initial weights")
+    # %(default)s: argparse writes each default into the help text, so the two cannot differ.
     parser.add_argument(
-        "--steps", type=positive_int, default=60, help="number of training steps (at least 1)"
+        "--seed", type=integer, default=0, help="seed for the initial weights (default %(default)s)"
     )
     parser.add_argument(
-        "--lr", type=positive_float, default=0.1, help="learning rate (a finite number > 0)"
+        "--steps",
+        type=positive_int,
+        default=60,
+        help="number of training steps, at least 1 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--lr",
+        type=positive_float,
+        default=0.1,
+        help="learning rate, a finite number > 0 (default %(default)s)",
     )
     parser.add_argument(
         "--log-every",
         type=non_negative_int,
         default=5,
         metavar="N",
-        help="print the loss every N steps (0: only the final summary)",
+        help="print the loss every N steps (default %(default)s; 0: only the final summary)",
     )
     parser.add_argument(
         "--plot",

@@ -6,7 +6,8 @@ tensors, runs both backward passes and compares the forward value and the gradie
 every leaf. A second, torch-free reference nudges each leaf up and down by a small step h
 and measures how the output moves (central finite differences).
 
-The exit status is 0 when every gradient matches, 1 otherwise. Without PyTorch installed
+The exit status is 0 when every gradient matches, 1 when one does not, and 2 for a bad
+option (argparse's usage error). Without PyTorch installed
 the torch comparison is skipped (and said so) and the finite differences still run.
 """
 
