@@ -63,8 +63,8 @@ class Value:
     - ``bool(v)`` raises TypeError; test ``v.data``.
     - Only a leaf can be copied or pickled.
     - ``x -= y`` (and ``+=``, ``*=``, ``/=``, ``**=``) makes a new node, as for a float. A
-      leaf that already has a gradient (``grad`` not 0.0) refuses them with TypeError:
-      ``w -= lr * w.grad`` there is meant as a training step, which must change
+      leaf that already has a gradient (``grad`` not 0.0, None included) refuses them with
+      TypeError: ``w -= lr * w.grad`` there is meant as a training step, which must change
       ``w.data``. A :class:`~autograd.nn.Parameter` refuses them always.
 
     Overflow, NaN and the ranges where a derivative is exact follow one floating-point

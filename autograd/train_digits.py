@@ -50,9 +50,13 @@ class Digits:
     a new ``Digits`` whose pixels are centred and scaled instead.
     """
 
+    #: The training images, one row of 64 pixels each.
     train_images: Array
+    #: The digit each training image shows.
     train_labels: Labels
+    #: The held-back images, never trained on.
     test_images: Array
+    #: The digit each test image shows.
     test_labels: Labels
 
 
@@ -60,8 +64,11 @@ class Digits:
 class History:
     """Each step's minibatch loss, and after each epoch the accuracies (epoch 0 included)."""
 
+    #: The loss of each minibatch step, measured before its update.
     losses: list[float] = field(default_factory=list)
+    #: The accuracy on the training images before the first epoch and after each one.
     train_accuracy: list[float] = field(default_factory=list)
+    #: The same on the test images.
     test_accuracy: list[float] = field(default_factory=list)
 
 

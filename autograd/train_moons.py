@@ -52,7 +52,9 @@ class History:
     holds every parameter's value after k steps.
     """
 
+    #: The minibatch loss of each step, measured before its update.
     losses: list[float]
+    #: Every parameter's value after k steps, for each k that ``keep_weights_at`` asked for.
     weights: dict[int, list[float]]
 
 
@@ -78,7 +80,11 @@ def accuracy(net: MLP, points: Sequence[Sequence[float]], labels: Sequence[int])
 
 
 def minibatches(n: int, batch_size: int, rng: random.Random) -> Iterator[list[int]]:
-    """Endless lists of ``batch_size`` indices; every pass visits all ``n`` in a new order."""
+    """Endless lists of indices; every pass visits all ``n`` in a new order.
+
+    Each list holds ``batch_size`` indices, except the last of a pass when ``batch_size``
+    does not divide ``n``: that one holds the rest.
+    """
     while True:
         order = list(range(n))
         rng.shuffle(order)
