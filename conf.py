@@ -109,6 +109,7 @@ autodoc_default_options = {"members": True}
 autodoc_type_aliases = {
     "Array": "autograd.tensor.Array",
     "Labels": "autograd.train_digits.Labels",
+    "Counts": "autograd.train_digits.Counts",
 }
 # ...and every type in a signature by its own name (Array, not autograd.tensor.Array): the
 # name still links to its entry.

@@ -106,7 +106,11 @@ class Module:
     """
 
     def parameters(self) -> list[Parameter]:
-        """Every trainable ``Parameter`` of this module, each once, in a fixed order."""
+        """Every trainable ``Parameter`` of this module, each once, in a fixed order.
+
+        Neuron, Layer and MLP list theirs layer by layer, neuron by neuron, each neuron's
+        weights and then its bias.
+        """
         return []
 
     def zero_grad(self) -> None:

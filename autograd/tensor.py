@@ -364,18 +364,23 @@ class Tensor:
         return self * _tensor(other, "/") ** -1
 
     def __radd__(self, other: Any) -> Tensor:
+        """Reflected sum ``other + self``, for an array or a number on the left."""
         return self + other  # other + self; addition commutes
 
     def __rsub__(self, other: Any) -> Tensor:
+        """Reflected difference ``other - self``, for an array or a number on the left."""
         return _tensor(other, "-") - self  # other - self
 
     def __rmul__(self, other: Any) -> Tensor:
+        """Reflected product ``other * self``, for an array or a number on the left."""
         return self * other  # other * self; multiplication commutes
 
     def __rtruediv__(self, other: Any) -> Tensor:
+        """Reflected quotient ``other / self``, for an array or a number on the left."""
         return _tensor(other, "/") / self  # other / self
 
     def __rmatmul__(self, other: Any) -> Tensor:
+        """Reflected matrix product ``other @ self``, for a 2-D array on the left."""
         return _tensor(other, "@") @ self  # other @ self
 
     def backward(self, gradient: Any = None) -> None:

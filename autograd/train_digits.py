@@ -38,6 +38,9 @@ from autograd.tensor_nn import TensorMLP, cross_entropy
 #: An array of class labels, the digits 0 to 9 (images are :data:`autograd.tensor.Array`).
 Labels = NDArray[np.int64]
 
+#: A confusion matrix: ``matrix[true, predicted]`` counts the images with that answer.
+Counts = NDArray[np.int64]
+
 #: The learning rate each optimizer gets unless ``--lr`` says otherwise.
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.003}
 
@@ -158,7 +161,7 @@ def train(
     return history
 
 
-def confusion_matrix(labels: Labels, predictions: Labels, classes: int = 10) -> Labels:
+def confusion_matrix(labels: Labels, predictions: Labels, classes: int = 10) -> Counts:
     """``matrix[true, predicted]``: how many images of each digit got each answer.
 
     >>> import numpy as np
@@ -176,7 +179,7 @@ def confusion_matrix(labels: Labels, predictions: Labels, classes: int = 10) -> 
 
 
 def plot_samples(data: Digits, path: str) -> None:
-    """Save the first training images of each digit, one row per digit."""
+    """Save the first training images of each digit, one row per digit (pixels in [0, 1])."""
     plt = _pyplot()
     per_digit = 8
     fig, axes = plt.subplots(10, per_digit, figsize=(per_digit * 0.7, 10 * 0.7))
@@ -211,7 +214,7 @@ def plot_curves(history: History, steps_per_epoch: int, path: str) -> None:
     plt.close(fig)
 
 
-def plot_confusion(matrix: Labels, path: str) -> None:
+def plot_confusion(matrix: Counts, path: str) -> None:
     """Save the test set's confusion matrix, with the count written in every cell."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 4.6), layout="constrained")
@@ -235,7 +238,10 @@ def plot_mistakes(
     predictions: Labels,
     path: str,
 ) -> None:
-    """Save every misclassified test image with the true digit and the network's answer."""
+    """Save every misclassified test image with the true digit and the network's answer.
+
+    ``images`` are pixels in [0, 1], as :func:`load_data` returns them, not standardized.
+    """
     plt = _pyplot()
     wrong = np.flatnonzero(predictions != labels)
     columns = 8

@@ -46,9 +46,9 @@ FD_TOLERANCE = 1e-6
 #: even leave log's domain). The range stops at 1e-8, a factor of 10 inside the last step
 #: that passed, because the rounding term grows fastest as h shrinks.
 FD_STEP_RANGE = (1e-8, 1e-4)
-#: What the script prints when PyTorch is missing: how to install it.
-#: Without the constraints file pip picks PyTorch's default Linux wheel, a multi-gigabyte
-#: CUDA build; the file pins the version whose CPU-only wheel our machines use.
+#: What the script prints when PyTorch is missing: how to install it. The constraints file
+#: pins the tested version; the README says how to get its CPU-only wheel (on Linux the
+#: package index's default is a multi-gigabyte CUDA build).
 TORCH_INSTALL_HINT = """\
 For the PyTorch comparison, from the repository root:
     pip install -c constraints.txt torch
@@ -91,7 +91,7 @@ def every_op(x: Any, y: Any, z: Any) -> Any:
 def mlp_loss(*params: Any, sizes: Sequence[int] = (3, 4, 4, 1)) -> Any:
     """The loss of a tanh MLP written out by hand, reading the weights from ``params``.
 
-    ``params`` come in the order of :meth:`autograd.nn.MLP.parameters`: layer by layer,
+    ``params`` come in the order of :meth:`autograd.nn.Module.parameters`: layer by layer,
     neuron by neuron, each neuron's weights and then its bias.
     """
     loss = 0.0

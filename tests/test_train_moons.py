@@ -187,6 +187,6 @@ def test_the_scripts_pages_experiment_passes_80_percent_from_every_seed(seed: in
 
     rng = random.Random(seed)
     data = make_data(200, 0.1, rng)
-    net = MLP(2, [8, 8, 1], rng=rng)
+    net = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", rng=rng)
     train(net, Adam(net.parameters(), lr=0.05), data, steps=60, batch_size=32, rng=rng)
     assert accuracy(net, data.test_points, data.test_labels) > 0.8
