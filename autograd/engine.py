@@ -16,7 +16,8 @@ from collections.abc import Callable
 from numbers import Integral, Real
 from typing import Any, SupportsIndex
 
-#: The largest finite float; an int exponent beyond it cannot be a float.
+#: The largest finite float. An int exponent larger than this cannot be a float, so ``**``
+#: refuses it with OverflowError.
 MAX_FLOAT = sys.float_info.max
 
 #: Held by :meth:`Value.backward` for the whole pass, so passes in different threads run

@@ -43,8 +43,8 @@ FD_TOLERANCE = 1e-6
 #: The steps ``--fd-step`` accepts. Measured on this module's checks with a correct engine:
 #: they all pass from h = 1e-9 to 1e-4, while at 1e-3 the h ** 2 term and at 1e-10 the
 #: rounding term exceed FD_TOLERANCE and blame a correct engine (at h = 10 the nudged leaves
-#: even leave log's domain). The range stops at 1e-8, a factor of 10 inside the last step
-#: that passed, because the rounding term grows fastest as h shrinks.
+#: even leave log's domain). 1e-9 passes, but the range starts at 1e-8 to leave a margin,
+#: because the rounding term grows fastest as h shrinks.
 FD_STEP_RANGE = (1e-8, 1e-4)
 #: What the script prints when PyTorch is missing: how to install it. The constraints file
 #: pins the tested version; the README says how to get its CPU-only wheel (on Linux the
