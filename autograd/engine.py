@@ -351,15 +351,13 @@ class Value:
 
         Calling ``backward()`` again without zeroing adds one more copy of each gradient
         to the leaves, as PyTorch does with ``retain_graph=True``: a leaf's ``grad`` is an
-        accumulator, reset only by a ``zero_grad()`` (a network's sets 0.0, an optimizer's
-        None) or by ``x.grad = 0.0``.
+        accumulator, reset only by a ``zero_grad()`` or by ``x.grad = 0.0``.
         Intermediate nodes are recomputed from scratch on every call, so their ``grad``
         always holds the gradient of the latest call.
 
-        A leaf's ``grad`` may also be None, PyTorch's "no gradient": an optimizer's
-        ``zero_grad()`` sets it (``autograd.optim``). ``backward()`` starts such a leaf
-        from 0.0 if it reaches it, and leaves it None if not, so the optimizer can tell
-        a parameter that dropped out of the loss from one whose gradient is 0.
+        A leaf whose ``grad`` is None (see the ``grad`` attribute of :class:`Value`) starts
+        from 0.0 if the pass reaches it and stays None if not, so an optimizer can tell a
+        parameter that dropped out of the loss from one whose gradient is 0.
 
         >>> x = Value(3.0)
         >>> y = x * x
